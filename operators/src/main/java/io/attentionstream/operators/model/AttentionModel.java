@@ -116,18 +116,23 @@ public final class AttentionModel implements AutoCloseable {
      * window, in order. Windows are grouped by length so that short windows (flushes) are not
      * padded to the longest one; each group is one {@code run()}.
      */
-    public List<WindowInference> run(List<Window> windows, OutputRows rows, WeightsMode weights) {
+    public BatchInference run(List<Window> windows, OutputRows rows, WeightsMode weights) {
         if (windows.isEmpty()) {
-            return List.of();
+            return new BatchInference(List.of(), 0, 0, 0);
         }
+        long valid = 0;
         for (Window w : windows) {
             checkWindow(w);
+            valid += w.length;
         }
         WindowInference[] results = new WindowInference[windows.size()];
-        for (int[] group : groupsByLength(windows)) {
+        List<int[]> groups = groupsByLength(windows);
+        long padded = 0;
+        for (int[] group : groups) {
             runGroup(windows, group, rows, weights, results);
+            padded += (long) group.length * windows.get(group[0]).length;
         }
-        return Arrays.asList(results);
+        return new BatchInference(Arrays.asList(results), groups.size(), valid, padded);
     }
 
     private void checkWindow(Window w) {

@@ -42,7 +42,7 @@ class AttentionModelGoldenTest {
     @MethodSource("cases")
     void batchOfTheCaseEqualsPyTorch(GoldenCase c) {
         List<Window> windows = c.windows();
-        List<WindowInference> results = modelOf(c).run(windows, OutputRows.ALL, WeightsMode.FULL);
+        List<WindowInference> results = modelOf(c).run(windows, OutputRows.ALL, WeightsMode.FULL).results();
 
         assertThat(results).hasSize(c.batch());
         for (int b = 0; b < c.batch(); b++) {
@@ -60,7 +60,7 @@ class AttentionModelGoldenTest {
     void eachWindowAloneEqualsPyTorch(GoldenCase c) {
         List<Window> windows = c.windows();
         for (int b = 0; b < c.batch(); b++) {
-            WindowInference alone = modelOf(c).run(List.of(windows.get(b)), OutputRows.ALL, WeightsMode.FULL).get(0);
+            WindowInference alone = modelOf(c).run(List.of(windows.get(b)), OutputRows.ALL, WeightsMode.FULL).results().get(0);
             assertThat(maxAbsDiff(alone.output(), c.expectedOutput(b))).as("%s row %d alone", c, b).isLessThanOrEqualTo(VS_PYTORCH);
             assertThat(maxAbsDiff(alone.weights(), c.expectedWeights(b))).as("%s row %d alone", c, b).isLessThanOrEqualTo(VS_PYTORCH);
         }
