@@ -1,0 +1,209 @@
+package io.attentionstream.operators.window;
+
+import io.attentionstream.avro.RejectReason;
+import io.attentionstream.avro.RejectedRecord;
+import io.attentionstream.operators.deadletter.DeadLetters;
+import java.io.IOException;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Cuts each key's events into count windows of {@code n} with stride {@code s}, as in DESIGN.md's
+ * window semantics; the counting itself lives in {@link KeyBuffer}.
+ *
+ * <p>Per key it keeps at most three state entries and two event-time timers:
+ * <ul>
+ *   <li>{@code buffer}: the events since the last flush not yet dropped (absent when none);
+ *   <li>{@code lastPosition}: the last accepted position, kept across flushes so a replay is
+ *       still {@code OUT_OF_ORDER};
+ *   <li>{@code latestTimestamp}: the newest accepted event time, which both timers count from:
+ *       the idle flush at {@code + idleFlushMs} while events are buffered, and the expiry of all
+ *       state at {@code + stateTtlMs}.
+ * </ul>
+ * The end of a bounded input is a {@code Long.MAX_VALUE} watermark, which fires both timers.
+ *
+ * <p>Rejected events go to {@link DeadLetters#TAG} and change no state.
+ */
+public class SequenceWindower extends KeyedProcessFunction<String, Event, Window> {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(SequenceWindower.class);
+
+    /** Every reason this function rejects an event for. */
+    public static final Set<RejectReason> REASONS = reasons();
+
+    /** The last accepted position before any event: positions start at 0. */
+    private static final long NO_POSITION = -1L;
+
+    private final WindowerConfig config;
+
+    private transient EventValidator validator;
+    private transient ValueState<KeyBuffer> buffer;
+    private transient ValueState<Long> lastPosition;
+    private transient ValueState<Long> latestTimestamp;
+    private transient Counter windowsEmitted;
+    private transient Counter flushes;
+    private transient Map<RejectReason, Counter> rejected;
+
+    public SequenceWindower(WindowerConfig config) {
+        this.config = Objects.requireNonNull(config, "config");
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        validator = new EventValidator(config);
+        buffer = getRuntimeContext().getState(new ValueStateDescriptor<>("buffer", KeyBuffer.class));
+        lastPosition = getRuntimeContext().getState(new ValueStateDescriptor<>("lastPosition", Long.class));
+        latestTimestamp = getRuntimeContext().getState(new ValueStateDescriptor<>("latestTimestamp", Long.class));
+
+        MetricGroup metrics = getRuntimeContext().getMetricGroup();
+        windowsEmitted = metrics.counter("windowsEmitted");
+        flushes = metrics.counter("flushes");
+        // Registered up front so dashboards show 0 rather than nothing.
+        MetricGroup rejectedGroup = metrics.addGroup("rejected");
+        rejected = new EnumMap<>(RejectReason.class);
+        for (RejectReason reason : REASONS) {
+            rejected.put(reason, rejectedGroup.counter(reason.name()));
+        }
+        LOG.info("Windowing with {}", config);
+    }
+
+    @Override
+    public void processElement(Event event, Context ctx, Collector<Window> out) throws Exception {
+        Rejection rejection = check(event, ctx.timerService().currentWatermark());
+        if (rejection != null) {
+            reject(event, rejection, ctx);
+        } else {
+            accept(event, ctx, out);
+        }
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Window> out) throws Exception {
+        KeyBuffer keyBuffer = buffer.value();
+        KeyTimers due = KeyTimers.of(latestTimestamp.value(), keyBuffer != null, config);
+        // Both deadlines may share this timer: flush first so that expiry never drops unsent events.
+        if (due.flushAt() != null && timestamp >= due.flushAt()) {
+            flush(keyBuffer, ctx.getCurrentKey(), out);
+            buffer.clear();
+        }
+        if (due.expireAt() != null && timestamp >= due.expireAt()) {
+            expire(ctx.getCurrentKey());
+        }
+    }
+
+    /** Validation first, then the per-key order, then lateness: the first failing rule wins. */
+    private Rejection check(Event event, long watermark) throws IOException {
+        Rejection invalid = validator.check(event);
+        if (invalid != null) {
+            return invalid;
+        }
+        Long last = lastPosition.value();
+        long lastAccepted = last == null ? NO_POSITION : last;
+        if (event.position <= lastAccepted) {
+            return new Rejection(RejectReason.OUT_OF_ORDER, last == null
+                    ? "Position " + event.position + " is negative, but positions start at 0 and increase per key."
+                    : "Position " + event.position + " is not after the key's last accepted position "
+                            + lastAccepted + ", but positions must strictly increase per key.");
+        }
+        if (event.timestamp < watermark) {
+            return new Rejection(RejectReason.LATE, "Timestamp " + event.timestamp + " is "
+                    + (watermark - event.timestamp) + " ms behind the watermark " + watermark
+                    + "; raise --max-out-of-orderness-ms to accept events this late.");
+        }
+        return null;
+    }
+
+    private void accept(Event event, Context ctx, Collector<Window> out) throws IOException {
+        String key = ctx.getCurrentKey();
+        KeyBuffer keyBuffer = buffer.value();
+        Long latest = latestTimestamp.value();
+        KeyTimers before = KeyTimers.of(latest, keyBuffer != null, config);
+
+        if (keyBuffer == null) {
+            keyBuffer = KeyBuffer.forConfig(config);
+        }
+        Window full = keyBuffer.add(key, event, config.stride());
+        if (full != null) {
+            emit(full, out);
+        }
+        if (event.endOfSequence) {
+            flush(keyBuffer, key, out);
+        }
+        // No buffer entry while nothing is buffered (after a flush, or a full window with stride n),
+        // so that the state and the idle timer are there exactly when something could be flushed.
+        boolean buffering = !keyBuffer.isEmpty();
+        if (buffering) {
+            buffer.update(keyBuffer);
+        } else {
+            buffer.clear();
+        }
+        lastPosition.update(event.position);
+        // Event times may step back within the watermark's allowance; idleness counts from the newest.
+        long newest = latest == null ? event.timestamp : Math.max(latest, event.timestamp);
+        latestTimestamp.update(newest);
+        before.moveTo(KeyTimers.of(newest, buffering, config), ctx.timerService());
+    }
+
+    /** Emits what the buffer has not emitted yet and empties it. */
+    private void flush(KeyBuffer keyBuffer, String key, Collector<Window> out) {
+        Window rest = keyBuffer.flush(key);
+        if (rest != null) {
+            emit(rest, out);
+        }
+        flushes.inc();
+    }
+
+    private void expire(String key) {
+        LOG.debug("Key {} idle for {} ms of event time: dropping its state", key, config.stateTtlMs());
+        buffer.clear();
+        lastPosition.clear();
+        latestTimestamp.clear();
+    }
+
+    private void emit(Window window, Collector<Window> out) {
+        out.collect(window);
+        windowsEmitted.inc();
+    }
+
+    private void reject(Event event, Rejection rejection, Context ctx) {
+        rejected.get(rejection.reason()).inc();
+        LOG.debug("Rejected {}: {}", event, rejection.message());
+        // Processing time is the wall clock in a running job (and the harness's clock in tests).
+        long rejectedAt = ctx.timerService().currentProcessingTime();
+        ctx.output(DeadLetters.TAG, deadLetter(event, rejection, rejectedAt));
+    }
+
+    private static RejectedRecord deadLetter(Event event, Rejection rejection, long rejectedAt) {
+        boolean fromKafka = event.hasSource();
+        return DeadLetters.fromSource(
+                fromKafka ? event.sourceTopic : null,
+                fromKafka ? event.sourcePartition : null,
+                fromKafka ? event.sourceOffset : null,
+                event.key,
+                // An event without a key has no SequenceEvent encoding.
+                event.key == null ? null : SequenceEventCodec.encode(event),
+                rejection.reason(),
+                rejection.message(),
+                rejectedAt);
+    }
+
+    private static Set<RejectReason> reasons() {
+        Set<RejectReason> reasons = EnumSet.copyOf(EventValidator.REASONS);
+        reasons.add(RejectReason.OUT_OF_ORDER);
+        reasons.add(RejectReason.LATE);
+        return Collections.unmodifiableSet(reasons);
+    }
+}
