@@ -1,0 +1,116 @@
+package io.attentionstream.job;
+
+import io.attentionstream.avro.AttentionOutput;
+import io.attentionstream.avro.AttentionWeights;
+import io.attentionstream.avro.RejectedRecord;
+import io.attentionstream.job.decode.DecodeEvents;
+import io.attentionstream.job.kafka.KafkaConnections;
+import io.attentionstream.job.kafka.RawRecord;
+import io.attentionstream.operators.batch.BatchedAttention;
+import io.attentionstream.operators.deadletter.DeadLetters;
+import io.attentionstream.operators.window.Event;
+import io.attentionstream.operators.window.SequenceWindower;
+import io.attentionstream.operators.window.Window;
+import java.time.Duration;
+import java.util.Objects;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The attention-stream pipeline:
+ *
+ * <pre>
+ * source ─ decode ─┬─ keyBy(key) ─ SequenceWindower ─ BatchedAttention ─┬─ outputs
+ *                  │                       │                          ├─ weights
+ *                  └──────── dead letters ─┴──────────────────────────┴─ dead letters
+ * </pre>
+ *
+ * <p>The job takes its source and sinks, so tests plug in others; {@link #kafka(JobSetup)} plugs
+ * in the production ones.
+ */
+public final class AttentionJob {
+    /** Source subtasks with no data for this long stop holding the watermark back. */
+    static final Duration SOURCE_IDLENESS = Duration.ofSeconds(30);
+
+    private final JobSetup setup;
+    private final Source<RawRecord, ?, ?> source;
+    private final Sink<AttentionOutput> outputs;
+    private final Sink<AttentionWeights> weights;
+    private final Sink<RejectedRecord> deadLetters;
+
+    public AttentionJob(JobSetup setup, Source<RawRecord, ?, ?> source, Sink<AttentionOutput> outputs,
+                        Sink<AttentionWeights> weights, Sink<RejectedRecord> deadLetters) {
+        this.setup = Objects.requireNonNull(setup, "setup");
+        this.source = Objects.requireNonNull(source, "source");
+        this.outputs = Objects.requireNonNull(outputs, "outputs");
+        this.weights = Objects.requireNonNull(weights, "weights");
+        this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
+    }
+
+    /** The job on Kafka: the input topic in, the output, weights and dead-letter topics out. */
+    public static AttentionJob kafka(JobSetup setup) {
+        return new AttentionJob(setup, KafkaConnections.source(setup), KafkaConnections.outputSink(setup),
+                KafkaConnections.weightsSink(setup), KafkaConnections.deadLetterSink(setup));
+    }
+
+    public String name() {
+        return "attention-stream " + setup.signature().name() + " " + setup.options().inputTopic;
+    }
+
+    /** Builds the pipeline and runs it: blocks until a bounded job ends or the job fails. */
+    public JobExecutionResult execute(StreamExecutionEnvironment env) throws Exception {
+        build(env);
+        return env.execute(name());
+    }
+
+    /** Adds the pipeline to the environment and configures checkpointing. */
+    public void build(StreamExecutionEnvironment env) {
+        var o = setup.options();
+        env.enableCheckpointing(o.checkpointIntervalMs, CheckpointingMode.EXACTLY_ONCE);
+        if (o.parallelism != null) {
+            env.setParallelism(o.parallelism);
+        }
+        // Operators never keep a reference to a record after passing it on.
+        env.getConfig().enableObjectReuse();
+
+        SingleOutputStreamOperator<Event> events = env
+                .fromSource(source, WatermarkStrategy.noWatermarks(), "kafka-source")
+                .uid("kafka-source")
+                .process(new DecodeEvents(o.maxRecordBytes))
+                .uid("decode")
+                .name("decode");
+
+        DataStream<Event> timed = events.assignTimestampsAndWatermarks(
+                        WatermarkStrategy.<Event>forBoundedOutOfOrderness(Duration.ofMillis(o.maxOutOfOrdernessMs))
+                                .withTimestampAssigner((event, kafkaTimestamp) -> event.timestamp)
+                                .withIdleness(SOURCE_IDLENESS))
+                .uid("event-time")
+                .name("event-time");
+
+        SingleOutputStreamOperator<Window> windows = timed
+                .keyBy(event -> event.key, TypeInformation.of(String.class))
+                .process(new SequenceWindower(setup.windower()), TypeInformation.of(Window.class))
+                .uid("sequence-windower")
+                .name("SequenceWindower");
+
+        SingleOutputStreamOperator<AttentionOutput> attention = windows
+                .transform("BatchedAttention", BatchedAttention.OUTPUT_TYPE,
+                        new BatchedAttention(setup.batching(), setup.modelBytes()))
+                .uid("batched-attention");
+
+        attention.sinkTo(outputs).uid("output-sink").name("output-sink");
+        attention.getSideOutput(BatchedAttention.WEIGHTS).sinkTo(weights).uid("weights-sink").name("weights-sink");
+        events.getSideOutput(DeadLetters.TAG)
+                .union(windows.getSideOutput(DeadLetters.TAG), attention.getSideOutput(DeadLetters.TAG))
+                .sinkTo(deadLetters)
+                .uid("dlq-sink")
+                .name("dlq-sink");
+    }
+}
