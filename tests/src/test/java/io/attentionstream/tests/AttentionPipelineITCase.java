@@ -1,0 +1,160 @@
+package io.attentionstream.tests;
+
+import static io.attentionstream.operators.golden.Tolerance.VS_PYTORCH;
+import static io.attentionstream.operators.golden.Tolerance.maxAbsDiff;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.attentionstream.avro.AttentionOutput;
+import io.attentionstream.avro.AttentionWeights;
+import io.attentionstream.avro.RejectReason;
+import io.attentionstream.avro.RejectedRecord;
+import io.attentionstream.job.JobSetup;
+import io.attentionstream.job.demo.SampleStream;
+import io.attentionstream.job.kafka.DeadLetterSerializer;
+import io.attentionstream.operators.golden.GoldenCase;
+import io.attentionstream.operators.model.AttentionModel;
+import io.attentionstream.operators.model.InputKind;
+import io.attentionstream.operators.model.ModelConfig;
+import io.attentionstream.operators.model.OutputRows;
+import io.attentionstream.operators.model.WeightsMode;
+import io.attentionstream.operators.model.WindowInference;
+import io.attentionstream.operators.window.Event;
+import io.attentionstream.operators.window.SequenceEventCodec;
+import io.attentionstream.operators.window.Window;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The whole job against a real broker: every expected window arrives exactly once on the output
+ * and weights topics (read_committed), equal to PyTorch's golden values and to the model run on
+ * the reference window within 1e-4; bad records arrive on the dead-letter topic with their
+ * reasons; the job runs without a restart (the local environment allows none).
+ */
+class AttentionPipelineITCase extends PipelineTestBase {
+    private static final int N = 7;
+    private static final int S = 3;
+
+    @ParameterizedTest
+    @EnumSource(InputKind.class)
+    void everyWindowArrivesOnceWithPyTorchsValuesAndBadRecordsAreSetAside(InputKind kind) throws Exception {
+        String modelName = kind == InputKind.FEATURES ? "feature_attention" : "token_attention";
+        Topics topics = Topics.create("e2e-" + kind.cliName());
+        SampleStream stream = new SampleStream(kind, 3, 40, 64, 1000, SampleStream.BAD_KINDS, 11);
+        GoldenCase golden = GoldenCase.all(modelName).stream().filter(c -> c.name().equals("b1_s7")).findFirst().orElseThrow();
+        List<Event> goldenEvents = eventsOf(golden);
+
+        List<SampleStream.Record> records = new ArrayList<>(stream.records());
+        for (Event e : goldenEvents) {
+            records.add(new SampleStream.Record(e.key.getBytes(StandardCharsets.UTF_8), SequenceEventCodec.encode(e)));
+        }
+        produce(topics, records);
+
+        JobSetup setup = setup(topics, "--model", model(modelName).toString(), "--window-size", Integer.toString(N),
+                "--stride", Integer.toString(S), "--checkpoint-interval-ms", "500", "--bounded", "--batch-size", "4");
+        runBounded(setup, 2);
+
+        List<Event> valid = new ArrayList<>(stream.events());
+        valid.addAll(goldenEvents);
+        List<Window> expected = ReferenceWindows.of(valid, N, S);
+        List<AttentionOutput> outputs = readCommitted(topics.output(), AttentionOutput.class);
+        List<AttentionWeights> weights = readCommitted(topics.weights(), AttentionWeights.class);
+
+        assertExactlyOnce(outputs.stream().map(o -> ReferenceWindows.id(o.getKey(), o.getWindowStartPosition(), o.getWindowEndPosition())).toList(), expected);
+        assertExactlyOnce(weights.stream().map(w -> ReferenceWindows.id(w.getKey(), w.getWindowStartPosition(), w.getWindowEndPosition())).toList(), expected);
+        assertEqualToTheModelOnEachWindow(modelName, expected, outputs, weights, setup.modelSha256());
+        assertGoldenWindowEqualsPyTorch(golden, outputs, weights);
+        assertDeadLetters(kind, topics);
+    }
+
+    private static void assertExactlyOnce(List<String> ids, List<Window> expected) {
+        Set<String> expectedIds = expected.stream().map(w -> ReferenceWindows.id(w.key, w.startPosition, w.endPosition)).collect(Collectors.toSet());
+        assertThat(ids).as("no window twice").doesNotHaveDuplicates();
+        assertThat(Set.copyOf(ids)).as("every expected window, nothing else").isEqualTo(expectedIds);
+    }
+
+    private static void assertEqualToTheModelOnEachWindow(String modelName, List<Window> expected, List<AttentionOutput> outputs,
+                                                          List<AttentionWeights> weights, String sha256) {
+        Map<String, AttentionOutput> outById = outputs.stream().collect(Collectors.toMap(
+                o -> ReferenceWindows.id(o.getKey(), o.getWindowStartPosition(), o.getWindowEndPosition()), o -> o));
+        Map<String, AttentionWeights> weightsById = weights.stream().collect(Collectors.toMap(
+                w -> ReferenceWindows.id(w.getKey(), w.getWindowStartPosition(), w.getWindowEndPosition()), w -> w));
+        try (AttentionModel reference = AttentionModel.load(model(modelName), ModelConfig.defaults())) {
+            for (Window w : expected) {
+                String id = ReferenceWindows.id(w.key, w.startPosition, w.endPosition);
+                WindowInference r = reference.run(List.of(w), OutputRows.ALL, WeightsMode.FULL).results().get(0);
+                AttentionOutput out = outById.get(id);
+                assertThat(out.getLength()).as(id).isEqualTo(w.length);
+                assertThat(out.getWindowStartTimestamp()).as(id).isEqualTo(w.startTimestamp);
+                assertThat(out.getWindowEndTimestamp()).as(id).isEqualTo(w.endTimestamp);
+                assertThat(out.getModelSha256()).isEqualTo(sha256);
+                assertThat(maxAbsDiff(floats(out.getOutput()), r.output())).as("output of %s", id).isLessThanOrEqualTo(VS_PYTORCH);
+                assertThat(maxAbsDiff(floats(weightsById.get(id).getWeights()), r.weights())).as("weights of %s", id).isLessThanOrEqualTo(VS_PYTORCH);
+            }
+        }
+    }
+
+    private static void assertGoldenWindowEqualsPyTorch(GoldenCase golden, List<AttentionOutput> outputs, List<AttentionWeights> weights) {
+        String key = goldenKey(golden);
+        AttentionOutput out = outputs.stream().filter(o -> o.getKey().equals(key)).findFirst().orElseThrow();
+        AttentionWeights w = weights.stream().filter(x -> x.getKey().equals(key)).findFirst().orElseThrow();
+        assertThat(maxAbsDiff(floats(out.getOutput()), golden.expectedOutput(0))).as("golden output").isLessThanOrEqualTo(VS_PYTORCH);
+        assertThat(maxAbsDiff(floats(w.getWeights()), golden.expectedWeights(0))).as("golden weights").isLessThanOrEqualTo(VS_PYTORCH);
+    }
+
+    private static void assertDeadLetters(InputKind kind, Topics topics) {
+        List<ConsumerRecord<byte[], byte[]>> raw = readCommittedRaw(topics.dlq());
+        List<RejectedRecord> dead = readCommitted(topics.dlq(), RejectedRecord.class);
+        Map<RejectReason, Long> byReason = dead.stream().collect(Collectors.groupingBy(RejectedRecord::getReason, Collectors.counting()));
+        Map<RejectReason, Long> expected = new HashMap<>(Map.of(
+                RejectReason.MALFORMED, 2L, RejectReason.OUT_OF_ORDER, 1L, RejectReason.MISSING_PAYLOAD, 1L));
+        if (kind == InputKind.FEATURES) {
+            expected.put(RejectReason.BAD_DIMENSION, 1L);
+            expected.put(RejectReason.NON_FINITE, 1L);
+        } else {
+            expected.put(RejectReason.TOKEN_OUT_OF_RANGE, 1L);
+            expected.put(RejectReason.WRONG_INPUT_KIND, 1L);
+        }
+        assertThat(byReason).isEqualTo(expected);
+        for (int i = 0; i < dead.size(); i++) {
+            RejectedRecord d = dead.get(i);
+            assertThat(d.getSourceTopic()).isEqualTo(topics.input());
+            assertThat(d.getSourceOffset()).isNotNull();
+            assertThat(d.getMessage()).isNotBlank();
+            assertThat(new String(raw.get(i).headers().lastHeader(DeadLetterSerializer.HEADER_REASON).value(), StandardCharsets.UTF_8))
+                    .isEqualTo(d.getReason().name());
+        }
+    }
+
+    private static String goldenKey(GoldenCase c) {
+        return "golden-" + c.name();
+    }
+
+    /** The golden case's single window as one key's events at positions 0.. */
+    private static List<Event> eventsOf(GoldenCase c) {
+        Window w = c.windows().get(0);
+        List<Event> events = new ArrayList<>();
+        for (int i = 0; i < w.length; i++) {
+            long ts = 1_700_000_000_000L + i;
+            events.add(w.isTokens()
+                    ? Event.ofToken(goldenKey(c), i, ts, w.tokens[i])
+                    : Event.ofFeatures(goldenKey(c), i, ts, java.util.Arrays.copyOfRange(w.features, i * 64, (i + 1) * 64)));
+        }
+        return events;
+    }
+
+    static float[] floats(List<Float> values) {
+        float[] result = new float[values.size()];
+        for (int i = 0; i < result.length; i++) {
+            result[i] = values.get(i);
+        }
+        return result;
+    }
+}

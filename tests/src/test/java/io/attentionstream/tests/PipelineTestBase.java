@@ -1,0 +1,97 @@
+package io.attentionstream.tests;
+
+import io.attentionstream.job.AttentionJob;
+import io.attentionstream.job.JobSetup;
+import io.attentionstream.job.LocalRun;
+import io.attentionstream.job.StartupChecks;
+import io.attentionstream.job.cli.JobOptions;
+import io.attentionstream.job.cli.ProduceCommand;
+import io.attentionstream.job.demo.SampleStream;
+import io.attentionstream.job.kafka.AvroRecords;
+import io.attentionstream.job.kafka.KafkaTopics;
+import io.attentionstream.job.local.LocalKafka;
+import io.attentionstream.operators.golden.GoldenCase;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import picocli.CommandLine;
+
+/**
+ * Shared fixtures of the end-to-end tests: one real Kafka broker (KRaft, over TCP on loopback)
+ * per test class, fresh topics per test, the job run on a Flink MiniCluster exactly as the CLI
+ * runs it, and committed results read back with read_committed.
+ */
+abstract class PipelineTestBase {
+    static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
+    private static final AtomicInteger TOPIC_SETS = new AtomicInteger();
+
+    static LocalKafka kafka;
+
+    @BeforeAll
+    static void startKafka() {
+        kafka = LocalKafka.start();
+    }
+
+    @AfterAll
+    static void stopKafka() {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    /** The four topics of one job run, created empty with two partitions each. */
+    record Topics(String input, String output, String weights, String dlq) {
+        static Topics create(String name) {
+            String prefix = name + "-" + TOPIC_SETS.incrementAndGet();
+            Topics t = new Topics(prefix + ".input", prefix + ".output", prefix + ".weights", prefix + ".dlq");
+            kafka.createTopics(2, t.input, t.output, t.weights, t.dlq);
+            return t;
+        }
+
+        String[] args() {
+            return new String[] {"--input-topic", input, "--output-topic", output, "--weights-topic", weights, "--dlq-topic", dlq};
+        }
+    }
+
+    static Path model(String name) {
+        return GoldenCase.modelFile(name);
+    }
+
+    static void produce(Topics topics, List<SampleStream.Record> records) {
+        ProduceCommand.send(kafka.clientProperties(), topics.input(), records, 0);
+    }
+
+    /** Parses the arguments as `attention-stream run` does and adds the broker and topics. */
+    static JobSetup setup(Topics topics, String... args) {
+        List<String> all = new ArrayList<>(List.of("--bootstrap-servers", kafka.bootstrapServers()));
+        all.addAll(List.of(topics.args()));
+        all.addAll(List.of(args));
+        JobOptions options = new JobOptions();
+        new CommandLine(options).parseArgs(all.toArray(new String[0]));
+        return JobSetup.resolve(options);
+    }
+
+    /** Runs the job bounded to the end of its input; a failure (no restarts allowed) throws. */
+    static void runBounded(JobSetup setup, int parallelism) throws Exception {
+        StartupChecks.check(setup, Duration.ofSeconds(30));
+        LocalRun.run(AttentionJob.kafka(setup), parallelism);
+    }
+
+    static <T extends SpecificRecord> List<T> readCommitted(String topic, Class<T> type) {
+        List<T> records = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : KafkaTopics.readCommitted(kafka.clientProperties(), topic, READ_TIMEOUT)) {
+            records.add(AvroRecords.decode(r.value(), type));
+        }
+        return records;
+    }
+
+    static List<ConsumerRecord<byte[], byte[]>> readCommittedRaw(String topic) {
+        return KafkaTopics.readCommitted(kafka.clientProperties(), topic, READ_TIMEOUT);
+    }
+}
