@@ -24,19 +24,19 @@ public class ConsumeCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka = new KafkaOptions();
 
-    @Option(names = "--output-topic", defaultValue = "attention.output", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--output-topic", defaultValue = "attention.output", paramLabel = "TOPIC", description = "Topic of AttentionOutput records. Default: ${DEFAULT-VALUE}.")
     String outputTopic;
 
-    @Option(names = "--weights-topic", defaultValue = "attention.weights", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--weights-topic", defaultValue = "attention.weights", paramLabel = "TOPIC", description = "Topic of AttentionWeights records. Default: ${DEFAULT-VALUE}.")
     String weightsTopic;
 
-    @Option(names = "--dlq-topic", defaultValue = "attention.dlq", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--dlq-topic", defaultValue = "attention.dlq", paramLabel = "TOPIC", description = "Dead-letter topic. Default: ${DEFAULT-VALUE}.")
     String dlqTopic;
 
-    @Option(names = "--max", defaultValue = "20", description = "Records to print per topic. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--max", defaultValue = "20", paramLabel = "N", description = "Records to print per topic. Default: ${DEFAULT-VALUE}.")
     int max;
 
-    @Option(names = "--timeout-ms", defaultValue = "30000", description = "How long to wait for the topics. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--timeout-ms", defaultValue = "30000", paramLabel = "MS", description = "How long to wait for the topics. Default: ${DEFAULT-VALUE}.")
     long timeoutMs;
 
     @Override

@@ -42,25 +42,25 @@ import picocli.CommandLine.Option;
 public class DemoCommand implements Callable<Integer> {
     static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
 
-    @Option(names = "--models-dir", defaultValue = "${sys:attention.stream.home:-.}/models", description = "Folder of the ONNX models. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--models-dir", defaultValue = "${sys:attention.stream.home:-.}/models", paramLabel = "DIR", description = "Folder of the ONNX models. Default: models/ of this checkout.")
     Path modelsDir;
 
-    @Option(names = "--out", defaultValue = "${sys:attention.stream.home:-.}/target/demo", description = "Folder for the report. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--out", defaultValue = "${sys:attention.stream.home:-.}/target/demo", paramLabel = "DIR", description = "Folder for the report and heatmaps. Default: target/demo/ of this checkout.")
     Path outDir;
 
-    @Option(names = "--keys", defaultValue = "4", description = "Keys per stream. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--keys", defaultValue = "4", paramLabel = "N", description = "Keys per stream. Default: ${DEFAULT-VALUE}.")
     int keys;
 
-    @Option(names = "--events", defaultValue = "200", description = "Events per key. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--events", defaultValue = "200", paramLabel = "N", description = "Events per key. Default: ${DEFAULT-VALUE}.")
     int events;
 
-    @Option(names = "--window-size", defaultValue = "16", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--window-size", defaultValue = "16", paramLabel = "N", description = "Events per window. Default: ${DEFAULT-VALUE}.")
     int windowSize;
 
-    @Option(names = "--stride", defaultValue = "4", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--stride", defaultValue = "4", paramLabel = "S", description = "Events between window starts. Default: ${DEFAULT-VALUE}.")
     int stride;
 
-    @Option(names = "--parallelism", defaultValue = "2", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--parallelism", defaultValue = "2", paramLabel = "P", description = "Parallelism of the local job. Default: ${DEFAULT-VALUE}.")
     int parallelism;
 
     /** What one stream's run produced. */

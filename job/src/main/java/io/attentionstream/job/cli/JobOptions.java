@@ -18,16 +18,16 @@ public class JobOptions {
     @Mixin
     public KafkaOptions kafka = new KafkaOptions();
 
-    @Option(names = "--input-topic", defaultValue = "attention.input", description = "Topic of SequenceEvent records. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--input-topic", defaultValue = "attention.input", paramLabel = "TOPIC", description = "Topic of SequenceEvent records. Default: ${DEFAULT-VALUE}.")
     public String inputTopic;
 
-    @Option(names = "--output-topic", defaultValue = "attention.output", description = "Topic of AttentionOutput records. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--output-topic", defaultValue = "attention.output", paramLabel = "TOPIC", description = "Topic of AttentionOutput records. Default: ${DEFAULT-VALUE}.")
     public String outputTopic;
 
-    @Option(names = "--weights-topic", defaultValue = "attention.weights", description = "Topic of AttentionWeights records. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--weights-topic", defaultValue = "attention.weights", paramLabel = "TOPIC", description = "Topic of AttentionWeights records. Default: ${DEFAULT-VALUE}.")
     public String weightsTopic;
 
-    @Option(names = "--dlq-topic", defaultValue = "attention.dlq", description = "Dead-letter topic of RejectedRecord records. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--dlq-topic", defaultValue = "attention.dlq", paramLabel = "TOPIC", description = "Dead-letter topic of RejectedRecord records. Default: ${DEFAULT-VALUE}.")
     public String dlqTopic;
 
     @Option(names = "--model", required = true, paramLabel = "PATH", description = "The ONNX model (see models/README.md for the contract).")

@@ -23,32 +23,32 @@ public class ProduceCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka = new KafkaOptions();
 
-    @Option(names = "--input-topic", defaultValue = "attention.input", description = "Topic to write to. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--input-topic", defaultValue = "attention.input", paramLabel = "TOPIC", description = "Topic to write SequenceEvent records to. Default: ${DEFAULT-VALUE}.")
     String topic;
 
     @Option(names = "--kind", defaultValue = "features", paramLabel = "features|tokens",
             converter = JobOptions.InputKindConverter.class, description = "Stream kind. Default: ${DEFAULT-VALUE}.")
     InputKind kind;
 
-    @Option(names = "--keys", defaultValue = "4", description = "Number of keys. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--keys", paramLabel = "N", defaultValue = "4", description = "Number of keys. Default: ${DEFAULT-VALUE}.")
     int keys;
 
-    @Option(names = "--events", defaultValue = "100", description = "Events per key. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--events", paramLabel = "N", defaultValue = "100", description = "Events per key. Default: ${DEFAULT-VALUE}.")
     int eventsPerKey;
 
-    @Option(names = "--dim", defaultValue = "64", description = "Features per event. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--dim", paramLabel = "D", defaultValue = "64", description = "Features per event. Default: ${DEFAULT-VALUE}.")
     int dim;
 
-    @Option(names = "--vocab-size", defaultValue = "1000", description = "Token ids are below this. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--vocab-size", paramLabel = "V", defaultValue = "1000", description = "Token ids are below this. Default: ${DEFAULT-VALUE}.")
     int vocabSize;
 
-    @Option(names = "--bad", defaultValue = "0", description = "Bad records to mix in (0..6). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--bad", paramLabel = "N", defaultValue = "0", description = "Bad records to mix in (0..6). Default: ${DEFAULT-VALUE}.")
     int bad;
 
-    @Option(names = "--rate", defaultValue = "0", description = "Records per second; 0 = as fast as possible. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--rate", paramLabel = "R", defaultValue = "0", description = "Records per second; 0 = as fast as possible. Default: ${DEFAULT-VALUE}.")
     int rate;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Random seed. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--seed", paramLabel = "SEED", defaultValue = "42", description = "Random seed. Default: ${DEFAULT-VALUE}.")
     long seed;
 
     @Override
