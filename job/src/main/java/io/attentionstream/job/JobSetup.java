@@ -44,6 +44,7 @@ public final class JobSetup {
             ModelConfig modelConfig = ModelConfig.builder()
                     .expectedSha256(options.modelSha256)
                     .expectedKind(options.inputKind)
+                    .expectedFeatureDim(options.featureDim)
                     .intraOpThreads(options.intraOpThreads)
                     .build();
             byte[] bytes = AttentionModel.readModelFile(options.model);

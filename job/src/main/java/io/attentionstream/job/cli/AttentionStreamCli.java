@@ -39,6 +39,14 @@ public class AttentionStreamCli {
         return cli.execute(withDefaultCommand(cli, args));
     }
 
+    /** Runs the command line writing its messages to the given streams; returns the exit code. */
+    public static int execute(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
+        CommandLine cli = commandLine();
+        cli.setOut(out);
+        cli.setErr(err);
+        return cli.execute(withDefaultCommand(cli, args));
+    }
+
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new AttentionStreamCli());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {

@@ -40,6 +40,10 @@ public class JobOptions {
             description = "What events carry. Default: read from the model's inputs.")
     public InputKind inputKind;
 
+    @Option(names = "--feature-dim", paramLabel = "D",
+            description = "Features per event that producers send; the job refuses a model of another dimension. Default: the model's.")
+    public Integer featureDim;
+
     @Option(names = "--window-size", defaultValue = "64", paramLabel = "N", description = "Events per window. Default: ${DEFAULT-VALUE}.")
     public int windowSize;
 

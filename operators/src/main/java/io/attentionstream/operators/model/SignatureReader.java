@@ -46,7 +46,7 @@ final class SignatureReader {
                 throw new ModelLoadException(
                         "The model's input " + inputName + " has feature dimension " + featureDim
                                 + " but the stream carries " + expected
-                                + " features per event: use a model of dimension " + expected + ".");
+                                + " features per event (--feature-dim): point --model at a model of dimension " + expected + ".");
             }
         } else {
             tensor(inputs, inputName, "input", OnnxJavaType.INT64, 2);
