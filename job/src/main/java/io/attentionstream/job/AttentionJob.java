@@ -15,10 +15,12 @@ import java.time.Duration;
 import java.util.Objects;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -44,6 +46,8 @@ public final class AttentionJob {
     private final Sink<AttentionOutput> outputs;
     private final Sink<AttentionWeights> weights;
     private final Sink<RejectedRecord> deadLetters;
+    private MapFunction<Window, Window> windowTap;
+    private MapFunction<AttentionOutput, AttentionOutput> outputTap;
 
     public AttentionJob(JobSetup setup, Source<RawRecord, ?, ?> source, Sink<AttentionOutput> outputs,
                         Sink<AttentionWeights> weights, Sink<RejectedRecord> deadLetters) {
@@ -60,6 +64,21 @@ public final class AttentionJob {
                 KafkaConnections.weightsSink(setup), KafkaConnections.deadLetterSink(setup));
     }
 
+    /**
+     * Splices a function between windowing and inference: for failure tests and instrumentation.
+     * It must return its input.
+     */
+    public AttentionJob withWindowTap(MapFunction<Window, Window> tap) {
+        this.windowTap = Objects.requireNonNull(tap, "tap");
+        return this;
+    }
+
+    /** Splices a function into the output sink's path, like {@link #withWindowTap}. */
+    public AttentionJob withOutputTap(MapFunction<AttentionOutput, AttentionOutput> tap) {
+        this.outputTap = Objects.requireNonNull(tap, "tap");
+        return this;
+    }
+
     public String name() {
         return "attention-stream " + setup.signature().name() + " " + setup.options().inputTopic;
     }
@@ -68,6 +87,12 @@ public final class AttentionJob {
     public JobExecutionResult execute(StreamExecutionEnvironment env) throws Exception {
         build(env);
         return env.execute(name());
+    }
+
+    /** Builds the pipeline and submits it without waiting: for unbounded runs that are stopped from outside. */
+    public JobClient start(StreamExecutionEnvironment env) throws Exception {
+        build(env);
+        return env.executeAsync(name());
     }
 
     /** Adds the pipeline to the environment and configures checkpointing. */
@@ -100,12 +125,19 @@ public final class AttentionJob {
                 .uid("sequence-windower")
                 .name("SequenceWindower");
 
-        SingleOutputStreamOperator<AttentionOutput> attention = windows
+        DataStream<Window> toInfer = windowTap == null
+                ? windows
+                : windows.map(windowTap, TypeInformation.of(Window.class)).uid("window-tap").name("window-tap");
+
+        SingleOutputStreamOperator<AttentionOutput> attention = toInfer
                 .transform("BatchedAttention", BatchedAttention.OUTPUT_TYPE,
                         new BatchedAttention(setup.batching(), setup.modelBytes()))
                 .uid("batched-attention");
 
-        attention.sinkTo(outputs).uid("output-sink").name("output-sink");
+        DataStream<AttentionOutput> toOutput = outputTap == null
+                ? attention
+                : attention.map(outputTap, BatchedAttention.OUTPUT_TYPE).uid("output-tap").name("output-tap");
+        toOutput.sinkTo(outputs).uid("output-sink").name("output-sink");
         attention.getSideOutput(BatchedAttention.WEIGHTS).sinkTo(weights).uid("weights-sink").name("weights-sink");
         events.getSideOutput(DeadLetters.TAG)
                 .union(windows.getSideOutput(DeadLetters.TAG), attention.getSideOutput(DeadLetters.TAG))

@@ -16,6 +16,11 @@ public final class LocalRun {
     public static StreamExecutionEnvironment environment(int parallelism) {
         Configuration config = new Configuration();
         config.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        return environment(parallelism, config);
+    }
+
+    /** A local environment with the given configuration (restart strategy, savepoint to restore, ...). */
+    public static StreamExecutionEnvironment environment(int parallelism, Configuration config) {
         return StreamExecutionEnvironment.createLocalEnvironment(parallelism, config);
     }
 

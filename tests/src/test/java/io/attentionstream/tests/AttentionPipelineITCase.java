@@ -12,12 +12,7 @@ import io.attentionstream.job.JobSetup;
 import io.attentionstream.job.demo.SampleStream;
 import io.attentionstream.job.kafka.DeadLetterSerializer;
 import io.attentionstream.operators.golden.GoldenCase;
-import io.attentionstream.operators.model.AttentionModel;
 import io.attentionstream.operators.model.InputKind;
-import io.attentionstream.operators.model.ModelConfig;
-import io.attentionstream.operators.model.OutputRows;
-import io.attentionstream.operators.model.WeightsMode;
-import io.attentionstream.operators.model.WindowInference;
 import io.attentionstream.operators.window.Event;
 import io.attentionstream.operators.window.SequenceEventCodec;
 import io.attentionstream.operators.window.Window;
@@ -26,7 +21,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -63,50 +57,21 @@ class AttentionPipelineITCase extends PipelineTestBase {
 
         List<Event> valid = new ArrayList<>(stream.events());
         valid.addAll(goldenEvents);
-        List<Window> expected = ReferenceWindows.of(valid, N, S);
         List<AttentionOutput> outputs = readCommitted(topics.output(), AttentionOutput.class);
         List<AttentionWeights> weights = readCommitted(topics.weights(), AttentionWeights.class);
 
-        assertExactlyOnce(outputs.stream().map(o -> ReferenceWindows.id(o.getKey(), o.getWindowStartPosition(), o.getWindowEndPosition())).toList(), expected);
-        assertExactlyOnce(weights.stream().map(w -> ReferenceWindows.id(w.getKey(), w.getWindowStartPosition(), w.getWindowEndPosition())).toList(), expected);
-        assertEqualToTheModelOnEachWindow(modelName, expected, outputs, weights, setup.modelSha256());
+        ExactlyOnce.assertOutputs(topics, valid, N, S, modelName, outputs, weights);
+        assertThat(outputs).allSatisfy(o -> assertThat(o.getModelSha256()).isEqualTo(setup.modelSha256()));
         assertGoldenWindowEqualsPyTorch(golden, outputs, weights);
         assertDeadLetters(kind, topics);
-    }
-
-    private static void assertExactlyOnce(List<String> ids, List<Window> expected) {
-        Set<String> expectedIds = expected.stream().map(w -> ReferenceWindows.id(w.key, w.startPosition, w.endPosition)).collect(Collectors.toSet());
-        assertThat(ids).as("no window twice").doesNotHaveDuplicates();
-        assertThat(Set.copyOf(ids)).as("every expected window, nothing else").isEqualTo(expectedIds);
-    }
-
-    private static void assertEqualToTheModelOnEachWindow(String modelName, List<Window> expected, List<AttentionOutput> outputs,
-                                                          List<AttentionWeights> weights, String sha256) {
-        Map<String, AttentionOutput> outById = outputs.stream().collect(Collectors.toMap(
-                o -> ReferenceWindows.id(o.getKey(), o.getWindowStartPosition(), o.getWindowEndPosition()), o -> o));
-        Map<String, AttentionWeights> weightsById = weights.stream().collect(Collectors.toMap(
-                w -> ReferenceWindows.id(w.getKey(), w.getWindowStartPosition(), w.getWindowEndPosition()), w -> w));
-        try (AttentionModel reference = AttentionModel.load(model(modelName), ModelConfig.defaults())) {
-            for (Window w : expected) {
-                String id = ReferenceWindows.id(w.key, w.startPosition, w.endPosition);
-                WindowInference r = reference.run(List.of(w), OutputRows.ALL, WeightsMode.FULL).results().get(0);
-                AttentionOutput out = outById.get(id);
-                assertThat(out.getLength()).as(id).isEqualTo(w.length);
-                assertThat(out.getWindowStartTimestamp()).as(id).isEqualTo(w.startTimestamp);
-                assertThat(out.getWindowEndTimestamp()).as(id).isEqualTo(w.endTimestamp);
-                assertThat(out.getModelSha256()).isEqualTo(sha256);
-                assertThat(maxAbsDiff(floats(out.getOutput()), r.output())).as("output of %s", id).isLessThanOrEqualTo(VS_PYTORCH);
-                assertThat(maxAbsDiff(floats(weightsById.get(id).getWeights()), r.weights())).as("weights of %s", id).isLessThanOrEqualTo(VS_PYTORCH);
-            }
-        }
     }
 
     private static void assertGoldenWindowEqualsPyTorch(GoldenCase golden, List<AttentionOutput> outputs, List<AttentionWeights> weights) {
         String key = goldenKey(golden);
         AttentionOutput out = outputs.stream().filter(o -> o.getKey().equals(key)).findFirst().orElseThrow();
         AttentionWeights w = weights.stream().filter(x -> x.getKey().equals(key)).findFirst().orElseThrow();
-        assertThat(maxAbsDiff(floats(out.getOutput()), golden.expectedOutput(0))).as("golden output").isLessThanOrEqualTo(VS_PYTORCH);
-        assertThat(maxAbsDiff(floats(w.getWeights()), golden.expectedWeights(0))).as("golden weights").isLessThanOrEqualTo(VS_PYTORCH);
+        assertThat(maxAbsDiff(ExactlyOnce.floats(out.getOutput()), golden.expectedOutput(0))).as("golden output").isLessThanOrEqualTo(VS_PYTORCH);
+        assertThat(maxAbsDiff(ExactlyOnce.floats(w.getWeights()), golden.expectedWeights(0))).as("golden weights").isLessThanOrEqualTo(VS_PYTORCH);
     }
 
     private static void assertDeadLetters(InputKind kind, Topics topics) {
@@ -150,11 +115,4 @@ class AttentionPipelineITCase extends PipelineTestBase {
         return events;
     }
 
-    static float[] floats(List<Float> values) {
-        float[] result = new float[values.size()];
-        for (int i = 0; i < result.length; i++) {
-            result[i] = values.get(i);
-        }
-        return result;
-    }
 }

@@ -91,6 +91,12 @@ abstract class PipelineTestBase {
         return records;
     }
 
+    /** Polls the topic (read_committed) until it holds at least {@code count} records. */
+    static void awaitCommitted(String topic, int count) {
+        Deadlines.awaitValue(count + " committed records on " + topic, Duration.ofSeconds(120),
+                () -> readCommittedRaw(topic).size(), size -> size >= count);
+    }
+
     static List<ConsumerRecord<byte[], byte[]>> readCommittedRaw(String topic) {
         return KafkaTopics.readCommitted(kafka.clientProperties(), topic, READ_TIMEOUT);
     }
