@@ -1,0 +1,49 @@
+package io.attentionstream.tests;
+
+import io.attentionstream.job.demo.SampleStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/** Sends records in order and returns where each one landed, so tests can find them again. */
+final class KeyedProducer {
+    private KeyedProducer() {}
+
+    /** Where one record landed. */
+    record Coordinates(int partition, long offset) {}
+
+    static List<Coordinates> send(Properties clientProps, String topic, List<SampleStream.Record> records) {
+        Properties props = new Properties();
+        props.putAll(clientProps);
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(4 * 1024 * 1024));
+        List<Future<RecordMetadata>> sent = new ArrayList<>(records.size());
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+            for (SampleStream.Record r : records) {
+                sent.add(producer.send(new ProducerRecord<>(topic, r.key(), r.value())));
+            }
+            producer.flush();
+            List<Coordinates> coordinates = new ArrayList<>(records.size());
+            for (Future<RecordMetadata> f : sent) {
+                RecordMetadata m = f.get();
+                coordinates.add(new Coordinates(m.partition(), m.offset()));
+            }
+            return coordinates;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        } catch (ExecutionException e) {
+            throw new AssertionError("Producing failed", e.getCause());
+        }
+    }
+}
