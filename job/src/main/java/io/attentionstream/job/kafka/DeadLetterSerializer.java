@@ -41,7 +41,7 @@ public class DeadLetterSerializer implements KafkaRecordSerializationSchema<Reje
         header(headers, HEADER_SOURCE_OFFSET, record.getSourceOffset());
         header(headers, HEADER_REJECTED_AT, record.getRejectedAt());
         byte[] key = record.getKey() == null ? null : record.getKey().getBytes(StandardCharsets.UTF_8);
-        return new ProducerRecord<>(topic, null, timestamp, key, avro.encode(record), headers);
+        return new ProducerRecord<>(topic, null, KafkaTimestamps.orNull(timestamp), key, avro.encode(record), headers);
     }
 
     private static void header(RecordHeaders headers, String name, Object value) {

@@ -31,6 +31,6 @@ public class KeyedAvroSerializer<T extends SpecificRecord> implements KafkaRecor
             avro = new AvroBinary<>(type);
         }
         String k = key.apply(record);
-        return new ProducerRecord<>(topic, null, timestamp, k == null ? null : k.getBytes(StandardCharsets.UTF_8), avro.encode(record));
+        return new ProducerRecord<>(topic, null, KafkaTimestamps.orNull(timestamp), k == null ? null : k.getBytes(StandardCharsets.UTF_8), avro.encode(record));
     }
 }
