@@ -12,6 +12,8 @@ import io.attentionstream.job.demo.SampleStream;
 import io.attentionstream.job.kafka.AvroRecords;
 import io.attentionstream.job.kafka.KafkaTopics;
 import io.attentionstream.job.local.LocalKafka;
+import io.attentionstream.job.viz.AttentionHeatmaps;
+import io.attentionstream.job.viz.TokenSource;
 import io.attentionstream.operators.model.InputKind;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -132,8 +134,15 @@ public class DemoCommand implements Callable<Integer> {
             AttentionOutput first = AvroRecords.decode(outputRecords.get(0).value(), AttentionOutput.class);
             out.printf("[%s] first output: %s%n", kind.cliName(), ConsumeCommand.describe(first));
         }
+        List<AttentionWeights> allWeights = weightRecords.stream()
+                .map(r -> AvroRecords.decode(r.value(), AttentionWeights.class)).toList();
+        List<Path> heatmaps = writeHeatmaps(kind, stream, allWeights);
+        if (!heatmaps.isEmpty()) {
+            out.printf("[%s] heatmaps of %s's last window (every head and their mean):%n", kind.cliName(), stream.keyName(0));
+            heatmaps.forEach(p -> out.println("  " + p.toAbsolutePath()));
+        }
         if (!weightRecords.isEmpty()) {
-            AttentionWeights w = AvroRecords.decode(weightRecords.get(weightRecords.size() - 1).value(), AttentionWeights.class);
+            AttentionWeights w = allWeights.get(allWeights.size() - 1);
             out.printf("[%s] attention of %s positions %d..%d (last query row):%n", kind.cliName(), w.getKey(),
                     w.getWindowStartPosition(), w.getWindowEndPosition());
             io.attentionstream.job.cli.AttentionSummary.describe(w).forEach(out::println);
@@ -141,6 +150,18 @@ public class DemoCommand implements Callable<Integer> {
         int expected = keys * ExpectedWindows.perKey(events, windowSize, stride);
         return new StreamReport(kind.cliName(), expected, outputRecords.size(), weightRecords.size(), rejected,
                 SampleStream.BAD_KINDS, seconds);
+    }
+
+    /** Heatmaps of one key's newest window; token streams get their token ids on the axes. */
+    private List<Path> writeHeatmaps(InputKind kind, SampleStream stream, List<AttentionWeights> weights) {
+        Map<String, Map<Long, Long>> tokens = new java.util.HashMap<>();
+        if (kind == InputKind.TOKENS) {
+            for (var e : stream.events()) {
+                tokens.computeIfAbsent(e.key, k -> new java.util.HashMap<>()).put(e.position, e.token);
+            }
+        }
+        return AttentionHeatmaps.writeForKey(weights, stream.keyName(0), outDir.resolve("heatmaps").resolve(kind.cliName()),
+                TokenSource.byPosition(tokens));
     }
 
     private Path writeReport(List<StreamReport> reports) throws IOException {

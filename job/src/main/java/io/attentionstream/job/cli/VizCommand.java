@@ -38,7 +38,7 @@ public class VizCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka = new KafkaOptions();
 
-    @Option(names = "--weights-topic", defaultValue = "attention.weights", description = "Topic of AttentionWeights records. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--weights-topic", defaultValue = "attention.weights", paramLabel = "TOPIC", description = "Topic of AttentionWeights records. Default: ${DEFAULT-VALUE}.")
     String weightsTopic;
 
     @Option(names = "--key", paramLabel = "K", description = "Only this key. Default: every key.")

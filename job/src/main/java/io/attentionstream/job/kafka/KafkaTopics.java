@@ -135,11 +135,15 @@ public final class KafkaTopics {
         Set<String> names = new LinkedHashSet<>(topics);
         try (Admin admin = Admin.create(clientProps)) {
             List<NewTopic> newTopics = names.stream().map(t -> new NewTopic(t, partitions, replication)).toList();
-            Map<String, KafkaFuture<Void>> results = admin.createTopics(newTopics).values();
             List<String> created = new ArrayList<>();
-            for (Map.Entry<String, KafkaFuture<Void>> result : results.entrySet()) {
-                if (await(result.getValue(), "create topic " + result.getKey(), clientProps, TopicExistsException.class)) {
+            for (Map.Entry<String, KafkaFuture<Void>> result : admin.createTopics(newTopics).values().entrySet()) {
+                try {
+                    await(result.getValue(), "create topic " + result.getKey(), clientProps);
                     created.add(result.getKey());
+                } catch (KafkaException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e;
+                    }
                 }
             }
             awaitLeaders(admin, names, clientProps);
@@ -162,12 +166,12 @@ public final class KafkaTopics {
             checkName(name, "broker setting");
         }
         try (Admin admin = Admin.create(clientProps)) {
-            List<Node> nodes = new ArrayList<>(get(admin.describeCluster().nodes(), "describe the cluster", clientProps));
+            List<Node> nodes = new ArrayList<>(await(admin.describeCluster().nodes(), "describe the cluster", clientProps));
             if (nodes.isEmpty()) {
                 throw new KafkaException("The cluster at " + bootstrap(clientProps) + " reports no broker.");
             }
             ConfigResource broker = new ConfigResource(ConfigResource.Type.BROKER, nodes.get(0).idString());
-            Config config = get(admin.describeConfigs(List.of(broker)).values().get(broker), "describe broker configs", clientProps);
+            Config config = await(admin.describeConfigs(List.of(broker)).values().get(broker), "describe broker configs", clientProps);
             Map<String, String> values = new LinkedHashMap<>();
             for (String name : names) {
                 ConfigEntry entry = config.get(name);
@@ -226,24 +230,17 @@ public final class KafkaTopics {
         while (true) {
             try {
                 Map<String, TopicDescription> descriptions =
-                        admin.describeTopics(topics).allTopicNames().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                boolean allLed = descriptions.values().stream()
-                        .flatMap(d -> d.partitions().stream())
-                        .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
-                if (allLed) {
+                        await(admin.describeTopics(topics).allTopicNames(), "describe topics " + topics, clientProps);
+                if (descriptions.values().stream().flatMap(d -> d.partitions().stream())
+                        .allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
                     return;
                 }
-            } catch (ExecutionException e) {
+            } catch (KafkaException e) {
                 if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
-                    throw failed("describe topics " + topics, clientProps, e.getCause());
+                    throw e;
                 }
-            } catch (TimeoutException e) {
-                throw failed("describe topics " + topics, clientProps, e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new KafkaException("Interrupted while waiting for topics " + topics + ".", e);
             }
-            if (System.nanoTime() - deadlineNanos > 0) {
+            if (remaining(deadlineNanos).isZero()) {
                 throw new KafkaException("Topics " + topics + " have no leader after " + ADMIN_TIMEOUT.toSeconds()
                         + " s at " + bootstrap(clientProps) + ": check the broker's logs.");
             }
@@ -251,25 +248,8 @@ public final class KafkaTopics {
         }
     }
 
-    /** Waits for {@code future}; true if it succeeded, false if it failed with {@code tolerated}. */
-    private static boolean await(KafkaFuture<?> future, String what, Properties clientProps, Class<? extends Throwable> tolerated) {
-        try {
-            future.get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            return true;
-        } catch (ExecutionException e) {
-            if (tolerated.isInstance(e.getCause())) {
-                return false;
-            }
-            throw failed(what, clientProps, e.getCause());
-        } catch (TimeoutException e) {
-            throw failed(what, clientProps, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new KafkaException("Interrupted while trying to " + what + ".", e);
-        }
-    }
-
-    private static <T> T get(KafkaFuture<T> future, String what, Properties clientProps) {
+    /** The future's value; a failure becomes a KafkaException whose cause is the admin call's own error. */
+    private static <T> T await(KafkaFuture<T> future, String what, Properties clientProps) {
         try {
             return future.get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {

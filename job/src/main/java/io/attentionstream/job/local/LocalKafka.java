@@ -2,28 +2,17 @@ package io.attentionstream.job.local;
 
 import io.attentionstream.job.kafka.KafkaTopics;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.stream.Collectors;
 import kafka.server.BrokerServer;
 import org.apache.kafka.clients.CommonClientConfigs;
-import org.apache.kafka.common.network.ListenerName;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.common.utils.Utils;
-import org.apache.kafka.metadata.bootstrap.BootstrapMetadata;
-import org.apache.kafka.server.ServerSocketFactory;
-import org.apache.kafka.server.common.Feature;
-import org.apache.kafka.server.common.MetadataVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +28,6 @@ import org.slf4j.LoggerFactory;
 public final class LocalKafka implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalKafka.class);
 
-    private static final String LOOPBACK = "127.0.0.1";
     private static final int TOPIC_REPLICATION = 1;
 
     private final KafkaClusterTestKit cluster;
@@ -65,28 +53,13 @@ public final class LocalKafka implements AutoCloseable {
         }
         long startNanos = System.nanoTime();
         Path dataDirectory = createDataDirectory();
-        KafkaClusterTestKit cluster = null;
         try {
-            TestKitNodes nodes = new TestKitNodes.Builder(productionMetadata())
-                    .setCombined(true)
-                    .setNumControllerNodes(1)
-                    .setNumBrokerNodes(1)
-                    .setBaseDirectory(dataDirectory)
-                    .build();
-            KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes);
-            brokerConfig(nodes, options).forEach(builder::setConfigProp);
-            cluster = builder.build();
-            moveListenersToLoopback(cluster);
-            cluster.format();
-            cluster.startup();
-            cluster.waitForReadyBrokers();
-
-            String bootstrap = LOOPBACK + ":" + onlyBroker(cluster).boundPort(brokerListener(cluster));
+            KafkaClusterTestKit cluster = LoopbackKraftCluster.start(dataDirectory, brokerConfig(options));
+            String bootstrap = LoopbackKraftCluster.LOOPBACK + ":" + LoopbackKraftCluster.brokerPort(cluster);
             LOG.info("Local Kafka broker (KRaft, 1 node) ready at {} in {} ms; data in {}",
                     bootstrap, (System.nanoTime() - startNanos) / 1_000_000, dataDirectory);
             return new LocalKafka(cluster, dataDirectory, bootstrap);
         } catch (Exception e) {
-            closeQuietly(cluster);
             deleteQuietly(dataDirectory);
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
@@ -128,13 +101,18 @@ public final class LocalKafka implements AutoCloseable {
     public void stopBroker() {
         checkOpen();
         LOG.info("Stopping the local Kafka broker at {}", bootstrapServers);
-        onlyBroker(cluster).shutdown();
+        LoopbackKraftCluster.broker(cluster).shutdown();
     }
 
-    /** Starts the broker again on the same port after {@link #stopBroker()} and waits until it serves. */
+    /**
+     * Starts the broker again on the same port after {@link #stopBroker()} and waits until it serves.
+     * The controller takes the broker back only once its old session has expired, so this returns
+     * up to {@code broker.session.timeout.ms} (Kafka's default: 9 s) after {@link #stopBroker()};
+     * tests can lower it with {@link Options.Builder#brokerProperty}.
+     */
     public void restartBroker() {
         checkOpen();
-        BrokerServer broker = onlyBroker(cluster);
+        BrokerServer broker = LoopbackKraftCluster.broker(cluster);
         if (!broker.isShutdown()) {
             throw new IllegalStateException("The local Kafka broker is running: call stopBroker() before restartBroker().");
         }
@@ -178,10 +156,8 @@ public final class LocalKafka implements AutoCloseable {
     }
 
     /** The settings a one-node cluster needs to run transactions and consumer groups. */
-    private static Map<String, Object> brokerConfig(TestKitNodes nodes, Options options) {
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("listeners", String.format("%s://%s:0,%s://%s:0",
-                nodes.brokerListenerName().value(), LOOPBACK, nodes.controllerListenerName().value(), LOOPBACK));
+    private static Map<String, String> brokerConfig(Options options) {
+        Map<String, String> config = new LinkedHashMap<>();
         config.put("transaction.state.log.replication.factor", "1");
         config.put("transaction.state.log.min.isr", "1");
         config.put("offsets.topic.replication.factor", "1");
@@ -201,55 +177,12 @@ public final class LocalKafka implements AutoCloseable {
         return config;
     }
 
-    /** Metadata and feature levels of a released broker (the test kit defaults to unreleased ones). */
-    private static BootstrapMetadata productionMetadata() {
-        MetadataVersion version = MetadataVersion.latestProduction();
-        Map<String, Short> features = Feature.PRODUCTION_FEATURES.stream()
-                .collect(Collectors.toMap(Feature::featureName, f -> f.defaultLevel(version), (a, b) -> a, TreeMap::new));
-        return BootstrapMetadata.fromVersions(version, features, "attention-stream local broker");
-    }
-
-    /**
-     * The test kit binds every listener's port up front on all interfaces (0.0.0.0) and hands those
-     * sockets to the servers. Closing them before startup keeps the ports reserved in the kit, which
-     * then binds each listener again on that same port at its configured host, here 127.0.0.1: the
-     * broker is not reachable from other machines.
-     */
-    private static void moveListenersToLoopback(KafkaClusterTestKit cluster) throws IOException {
-        ServerSocketFactory sockets = onlyBroker(cluster).sharedServer().socketFactory();
-        InetSocketAddress anyLoopbackPort = new InetSocketAddress(LOOPBACK, 0);
-        for (String listener : List.of(cluster.nodes().brokerListenerName().value(),
-                cluster.nodes().controllerListenerName().value())) {
-            ServerSocketChannel prebound = sockets.openServerSocket(listener, anyLoopbackPort, -1, -1);
-            prebound.close();
-        }
-    }
-
-    private static BrokerServer onlyBroker(KafkaClusterTestKit cluster) {
-        return cluster.brokers().values().iterator().next();
-    }
-
-    private static ListenerName brokerListener(KafkaClusterTestKit cluster) {
-        return ListenerName.normalised(cluster.nodes().brokerListenerName().value());
-    }
-
     private static Path createDataDirectory() {
         try {
             return Files.createTempDirectory("attention-stream-kafka-");
         } catch (IOException e) {
             throw new IllegalStateException("Cannot create a temporary directory for the local Kafka broker: "
                     + "check that java.io.tmpdir (" + System.getProperty("java.io.tmpdir") + ") is writable.", e);
-        }
-    }
-
-    private static void closeQuietly(KafkaClusterTestKit cluster) {
-        if (cluster == null) {
-            return;
-        }
-        try {
-            cluster.close();
-        } catch (Exception e) {
-            LOG.warn("Could not stop a local Kafka broker that failed to start", e);
         }
     }
 
