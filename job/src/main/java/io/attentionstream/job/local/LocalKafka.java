@@ -33,12 +33,18 @@ public final class LocalKafka implements AutoCloseable {
     private final KafkaClusterTestKit cluster;
     private final Path dataDirectory;
     private final String bootstrapServers;
+    private final String saslBootstrapServers;
+    /** Deletes the data directory if the JVM exits without close(), e.g. on Ctrl-C during the demo. */
+    private final Thread deleteOnExit;
     private boolean closed;
 
-    private LocalKafka(KafkaClusterTestKit cluster, Path dataDirectory, String bootstrapServers) {
+    private LocalKafka(KafkaClusterTestKit cluster, Path dataDirectory, String bootstrapServers, String saslBootstrapServers) {
         this.cluster = cluster;
         this.dataDirectory = dataDirectory;
         this.bootstrapServers = bootstrapServers;
+        this.saslBootstrapServers = saslBootstrapServers;
+        this.deleteOnExit = new Thread(() -> deleteQuietly(dataDirectory), "local-kafka-cleanup");
+        Runtime.getRuntime().addShutdownHook(deleteOnExit);
     }
 
     /** Starts a broker with the default {@link Options}. */
@@ -54,11 +60,13 @@ public final class LocalKafka implements AutoCloseable {
         long startNanos = System.nanoTime();
         Path dataDirectory = createDataDirectory();
         try {
-            KafkaClusterTestKit cluster = LoopbackKraftCluster.start(dataDirectory, brokerConfig(options));
+            KafkaClusterTestKit cluster = LoopbackKraftCluster.start(dataDirectory, brokerConfig(options), options.saslUsers());
             String bootstrap = LoopbackKraftCluster.LOOPBACK + ":" + LoopbackKraftCluster.brokerPort(cluster);
+            String sasl = options.saslUsers().isEmpty() ? null
+                    : LoopbackKraftCluster.LOOPBACK + ":" + LoopbackKraftCluster.saslPort(cluster);
             LOG.info("Local Kafka broker (KRaft, 1 node) ready at {} in {} ms; data in {}",
                     bootstrap, (System.nanoTime() - startNanos) / 1_000_000, dataDirectory);
-            return new LocalKafka(cluster, dataDirectory, bootstrap);
+            return new LocalKafka(cluster, dataDirectory, bootstrap, sasl);
         } catch (Exception e) {
             deleteQuietly(dataDirectory);
             if (e instanceof InterruptedException) {
@@ -71,6 +79,17 @@ public final class LocalKafka implements AutoCloseable {
     /** host:port of the broker, for {@code bootstrap.servers}; stays the same across {@link #restartBroker()}. */
     public String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /**
+     * host:port of the SASL_PLAINTEXT (mechanism PLAIN) listener, when {@link Options.Builder#saslPlainUser}
+     * added users.
+     */
+    public String saslBootstrapServers() {
+        if (saslBootstrapServers == null) {
+            throw new IllegalStateException("This broker has no SASL listener: add a user with Options.Builder.saslPlainUser.");
+        }
+        return saslBootstrapServers;
     }
 
     /** A fresh copy of what a Kafka client needs to reach this broker. */
@@ -146,6 +165,15 @@ public final class LocalKafka implements AutoCloseable {
             throw new IllegalStateException("The local Kafka broker did not shut down cleanly: " + e.getMessage(), e);
         } finally {
             deleteQuietly(dataDirectory);
+            removeShutdownHook();
+        }
+    }
+
+    private void removeShutdownHook() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(deleteOnExit);
+        } catch (IllegalStateException e) {
+            // The JVM is already exiting: the hook runs anyway and finds nothing left to delete.
         }
     }
 
@@ -208,11 +236,18 @@ public final class LocalKafka implements AutoCloseable {
         private final boolean autoCreateTopics;
         private final long transactionMaxTimeoutMs;
         private final Map<String, String> brokerProperties;
+        private final Map<String, String> saslUsers;
 
         private Options(Builder builder) {
             this.autoCreateTopics = builder.autoCreateTopics;
             this.transactionMaxTimeoutMs = builder.transactionMaxTimeoutMs;
             this.brokerProperties = Map.copyOf(builder.brokerProperties);
+            this.saslUsers = Map.copyOf(builder.saslUsers);
+        }
+
+        /** PLAIN users (name → password) of the SASL listener; none means no SASL listener. */
+        public Map<String, String> saslUsers() {
+            return saslUsers;
         }
 
         public static Builder builder() {
@@ -237,8 +272,18 @@ public final class LocalKafka implements AutoCloseable {
             private boolean autoCreateTopics;
             private long transactionMaxTimeoutMs = DEFAULT_TRANSACTION_MAX_TIMEOUT_MS;
             private final Map<String, String> brokerProperties = new LinkedHashMap<>();
+            private final Map<String, String> saslUsers = new LinkedHashMap<>();
 
             private Builder() {
+            }
+
+            /** Adds a SASL_PLAINTEXT listener (mechanism PLAIN) that accepts this user, beside the plaintext one. */
+            public Builder saslPlainUser(String user, String password) {
+                if (user == null || !user.matches("[A-Za-z0-9_-]+") || password == null || password.contains("\"")) {
+                    throw new IllegalArgumentException("A SASL user needs a name of letters, digits, _ or - and a password without quotes.");
+                }
+                saslUsers.put(user, password);
+                return this;
             }
 
             /** {@code auto.create.topics.enable}; off by default so a misspelt topic fails instead of appearing. */

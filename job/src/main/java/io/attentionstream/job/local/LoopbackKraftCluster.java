@@ -34,12 +34,24 @@ final class LoopbackKraftCluster {
     private static final Logger LOG = LoggerFactory.getLogger(LoopbackKraftCluster.class);
 
     static final String LOOPBACK = "127.0.0.1";
+    /** The optional SASL/PLAIN listener, for tests of credentials. */
+    static final String SASL_LISTENER = "SASL";
 
     private LoopbackKraftCluster() {
     }
 
     /** Builds, formats and starts the node; returns once the broker has registered and serves. */
     static KafkaClusterTestKit start(Path dataDirectory, Map<String, String> brokerConfig) throws Exception {
+        return start(dataDirectory, brokerConfig, Map.of());
+    }
+
+    /**
+     * Like {@link #start(Path, Map)}, plus a SASL_PLAINTEXT listener with PLAIN users when
+     * {@code saslUsers} (user → password) is not empty. The broker's own connections stay on its
+     * plaintext listener.
+     */
+    static KafkaClusterTestKit start(Path dataDirectory, Map<String, String> brokerConfig, Map<String, String> saslUsers)
+            throws Exception {
         TestKitNodes nodes = new TestKitNodes.Builder(releasedMetadata())
                 .setCombined(true)
                 .setNumControllerNodes(1)
@@ -47,8 +59,20 @@ final class LoopbackKraftCluster {
                 .setBaseDirectory(dataDirectory)
                 .build();
         KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes);
-        builder.setConfigProp("listeners", String.format("%s://%s:0,%s://%s:0",
-                nodes.brokerListenerName().value(), LOOPBACK, nodes.controllerListenerName().value(), LOOPBACK));
+        String broker = nodes.brokerListenerName().value();
+        String controller = nodes.controllerListenerName().value();
+        String listeners = String.format("%s://%s:0,%s://%s:0", broker, LOOPBACK, controller, LOOPBACK);
+        if (!saslUsers.isEmpty()) {
+            listeners += String.format(",%s://%s:0", SASL_LISTENER, LOOPBACK);
+            builder.setConfigProp("listener.security.protocol.map",
+                    broker + ":PLAINTEXT," + controller + ":PLAINTEXT," + SASL_LISTENER + ":SASL_PLAINTEXT");
+            builder.setConfigProp("sasl.enabled.mechanisms", "PLAIN");
+            StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required");
+            saslUsers.forEach((user, password) -> jaas.append(" user_").append(user).append("=\"").append(password).append('"'));
+            builder.setConfigProp("listener.name." + SASL_LISTENER.toLowerCase(java.util.Locale.ROOT) + ".plain.sasl.jaas.config",
+                    jaas.append(';').toString());
+        }
+        builder.setConfigProp("listeners", listeners);
         brokerConfig.forEach(builder::setConfigProp);
         KafkaClusterTestKit cluster = builder.build();
         try {
@@ -74,6 +98,11 @@ final class LoopbackKraftCluster {
     /** The port clients connect to; the same after a broker restart. */
     static int brokerPort(KafkaClusterTestKit cluster) {
         return broker(cluster).boundPort(ListenerName.normalised(cluster.nodes().brokerListenerName().value()));
+    }
+
+    /** The port of the SASL listener. */
+    static int saslPort(KafkaClusterTestKit cluster) {
+        return broker(cluster).boundPort(ListenerName.normalised(SASL_LISTENER));
     }
 
     /** Metadata version and feature levels of a released broker; the test kit defaults to unreleased ones. */

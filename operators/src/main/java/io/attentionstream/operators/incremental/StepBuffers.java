@@ -1,0 +1,41 @@
+package io.attentionstream.operators.incremental;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * The direct, native-order buffers behind every tensor of an incremental {@code run()}. ONNX
+ * Runtime reads and writes them in place, so the hot path allocates no native memory; each buffer
+ * only grows, to the largest batch seen.
+ */
+final class StepBuffers {
+    enum Tensor { NEW_FEATURES, PAST_KEYS, PAST_VALUES, PAST_MASK, OUTPUT, WEIGHTS, NEW_KEYS, NEW_VALUES }
+
+    private final ByteBuffer[] buffers = new ByteBuffer[Tensor.values().length];
+
+    StepBuffers() {
+        for (int i = 0; i < buffers.length; i++) {
+            buffers[i] = allocate(0);
+        }
+    }
+
+    /** A buffer of exactly {@code bytes} bytes for one tensor; its contents are whatever was there. */
+    ByteBuffer get(Tensor tensor, long bytes) {
+        if (bytes > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("A batch needs a " + bytes
+                    + "-byte tensor, more than one buffer holds: lower --batch-size or --window-size.");
+        }
+        ByteBuffer buffer = buffers[tensor.ordinal()];
+        if (buffer.capacity() < bytes) {
+            buffer = allocate((int) Math.max(bytes, Math.min(Integer.MAX_VALUE, 2L * buffer.capacity())));
+            buffers[tensor.ordinal()] = buffer;
+        }
+        ByteBuffer view = buffer.duplicate();
+        view.clear().limit((int) bytes);
+        return view.slice().order(ByteOrder.nativeOrder());
+    }
+
+    private static ByteBuffer allocate(int bytes) {
+        return ByteBuffer.allocateDirect(bytes).order(ByteOrder.nativeOrder());
+    }
+}
