@@ -8,6 +8,7 @@ import io.attentionstream.job.kafka.KafkaConnections;
 import io.attentionstream.job.kafka.RawRecord;
 import io.attentionstream.operators.batch.BatchedAttention;
 import io.attentionstream.operators.deadletter.DeadLetters;
+import io.attentionstream.operators.incremental.IncrementalAttention;
 import io.attentionstream.operators.window.Event;
 import io.attentionstream.operators.window.SequenceWindower;
 import io.attentionstream.operators.window.Window;
@@ -22,6 +23,7 @@ import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -33,6 +35,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *                  │                       │                          ├─ weights
  *                  └──────── dead letters ─┴──────────────────────────┴─ dead letters
  * </pre>
+ *
+ * <p>With {@code --mode incremental}, {@code IncrementalAttention} replaces the windower and the
+ * batched model: it keeps each key's projected keys and values and runs the model per new event.
  *
  * <p>The job takes its source and sinks, so tests plug in others; {@link #kafka(JobSetup)} plugs
  * in the production ones.
@@ -80,7 +85,7 @@ public final class AttentionJob {
     }
 
     public String name() {
-        return "attention-stream " + setup.signature().name() + " " + setup.options().inputTopic;
+        return "attention-stream " + setup.model().name() + " " + setup.options().inputTopic;
     }
 
     /** Builds the pipeline and runs it: blocks until a bounded job ends or the job fails. */
@@ -119,30 +124,37 @@ public final class AttentionJob {
                 .uid("event-time")
                 .name("event-time");
 
-        SingleOutputStreamOperator<Window> windows = timed
-                .keyBy(event -> event.key, TypeInformation.of(String.class))
-                .process(new SequenceWindower(setup.windower()), TypeInformation.of(Window.class))
-                .uid("sequence-windower")
-                .name("SequenceWindower");
-
-        DataStream<Window> toInfer = windowTap == null
-                ? windows
-                : windows.map(windowTap, TypeInformation.of(Window.class)).uid("window-tap").name("window-tap");
-
-        SingleOutputStreamOperator<AttentionOutput> attention = toInfer
-                .transform("BatchedAttention", BatchedAttention.OUTPUT_TYPE,
-                        new BatchedAttention(setup.batching(), setup.modelBytes()))
-                .uid("batched-attention");
+        KeyedStream<Event, String> byKey = timed.keyBy(event -> event.key, TypeInformation.of(String.class));
+        SingleOutputStreamOperator<AttentionOutput> attention;
+        DataStream<RejectedRecord> rejected;
+        if (setup.incremental()) {
+            // One operator windows and infers: it owns the per-key key/value cache.
+            attention = byKey
+                    .transform("IncrementalAttention", IncrementalAttention.OUTPUT_TYPE,
+                            new IncrementalAttention(setup.incrementalConfig(), setup.modelBytes()))
+                    .uid("incremental-attention");
+            rejected = events.getSideOutput(DeadLetters.TAG).union(attention.getSideOutput(DeadLetters.TAG));
+        } else {
+            SingleOutputStreamOperator<Window> windows = byKey
+                    .process(new SequenceWindower(setup.windower()), TypeInformation.of(Window.class))
+                    .uid("sequence-windower")
+                    .name("SequenceWindower");
+            DataStream<Window> toInfer = windowTap == null
+                    ? windows
+                    : windows.map(windowTap, TypeInformation.of(Window.class)).uid("window-tap").name("window-tap");
+            attention = toInfer
+                    .transform("BatchedAttention", BatchedAttention.OUTPUT_TYPE,
+                            new BatchedAttention(setup.batching(), setup.modelBytes()))
+                    .uid("batched-attention");
+            rejected = events.getSideOutput(DeadLetters.TAG)
+                    .union(windows.getSideOutput(DeadLetters.TAG), attention.getSideOutput(DeadLetters.TAG));
+        }
 
         DataStream<AttentionOutput> toOutput = outputTap == null
                 ? attention
                 : attention.map(outputTap, BatchedAttention.OUTPUT_TYPE).uid("output-tap").name("output-tap");
         toOutput.sinkTo(outputs).uid("output-sink").name("output-sink");
         attention.getSideOutput(BatchedAttention.WEIGHTS).sinkTo(weights).uid("weights-sink").name("weights-sink");
-        events.getSideOutput(DeadLetters.TAG)
-                .union(windows.getSideOutput(DeadLetters.TAG), attention.getSideOutput(DeadLetters.TAG))
-                .sinkTo(deadLetters)
-                .uid("dlq-sink")
-                .name("dlq-sink");
+        rejected.sinkTo(deadLetters).uid("dlq-sink").name("dlq-sink");
     }
 }

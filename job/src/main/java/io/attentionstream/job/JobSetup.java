@@ -3,77 +3,115 @@ package io.attentionstream.job;
 import io.attentionstream.job.cli.JobOptions;
 import io.attentionstream.job.kafka.KafkaClientConfig;
 import io.attentionstream.operators.batch.BatchingConfig;
+import io.attentionstream.operators.incremental.IncrementalAttentionModel;
+import io.attentionstream.operators.incremental.IncrementalConfig;
+import io.attentionstream.operators.incremental.IncrementalSignature;
 import io.attentionstream.operators.model.AttentionModel;
 import io.attentionstream.operators.model.InputKind;
 import io.attentionstream.operators.model.ModelConfig;
 import io.attentionstream.operators.model.ModelLoadException;
 import io.attentionstream.operators.model.ModelSignature;
+import io.attentionstream.operators.model.OutputRows;
 import io.attentionstream.operators.window.WindowerConfig;
 
 /**
  * The job's settings, checked and resolved against the model before anything runs: the model
- * loads and fits, the window and batch settings are in range. Every failure is a
- * {@link SetupException} naming the setting to change.
+ * loads and fits the mode and input kind, the window and batch settings are in range. Every
+ * failure is a {@link SetupException} naming the setting to change.
  */
 public final class JobSetup {
     public static final long MIN_CHECKPOINT_INTERVAL_MS = 100;
 
+    /** What every mode's model tells the rest of the job. */
+    public record ModelFacts(String name, InputKind kind, int heads, int outputDim, String description) {}
+
     private final JobOptions options;
     private final KafkaClientConfig kafka;
     private final byte[] modelBytes;
-    private final ModelSignature signature;
+    private final ModelFacts model;
     private final String modelSha256;
     private final WindowerConfig windower;
     private final BatchingConfig batching;
+    private final IncrementalConfig incremental;
 
-    private JobSetup(JobOptions options, KafkaClientConfig kafka, byte[] modelBytes, ModelSignature signature,
-                     String modelSha256, WindowerConfig windower, BatchingConfig batching) {
+    private JobSetup(JobOptions options, KafkaClientConfig kafka, byte[] modelBytes, ModelFacts model, String modelSha256,
+                     WindowerConfig windower, BatchingConfig batching, IncrementalConfig incremental) {
         this.options = options;
         this.kafka = kafka;
         this.modelBytes = modelBytes;
-        this.signature = signature;
+        this.model = model;
         this.modelSha256 = modelSha256;
         this.windower = windower;
         this.batching = batching;
+        this.incremental = incremental;
     }
 
     public static JobSetup resolve(JobOptions options) {
         try {
             KafkaClientConfig kafka = options.kafka.clientConfig();
             checkRuntimeSettings(options);
-            ModelConfig modelConfig = ModelConfig.builder()
+            ModelConfig loading = ModelConfig.builder()
                     .expectedSha256(options.modelSha256)
                     .expectedKind(options.inputKind)
                     .expectedFeatureDim(options.featureDim)
                     .intraOpThreads(options.intraOpThreads)
                     .build();
             byte[] bytes = AttentionModel.readModelFile(options.model);
-            ModelSignature signature;
-            String sha256;
-            try (AttentionModel model = AttentionModel.load(bytes, modelConfig)) {
-                signature = model.signature();
-                sha256 = model.sha256();
-            }
-            WindowerConfig windower = WindowerConfig.builder()
-                    .windowSize(options.windowSize)
-                    .stride(options.stride)
-                    .idleFlushMs(options.idleFlushMs)
-                    .stateTtlMs(options.stateTtlMs)
-                    .inputKind(signature.kind())
-                    .featureDim(signature.featureDim())
-                    .vocabSize(signature.vocabSize())
-                    .build();
-            BatchingConfig batching = new BatchingConfig(
-                    options.batchSize, options.batchTimeoutMs, options.weights, options.outputRows,
-                    ModelConfig.builder()
-                            .expectedSha256(sha256)
-                            .expectedKind(signature.kind())
-                            .intraOpThreads(options.intraOpThreads)
-                            .build());
-            return new JobSetup(options, kafka, bytes, signature, sha256, windower, batching);
+            return options.mode == JobOptions.Mode.INCREMENTAL
+                    ? incremental(options, kafka, bytes, loading)
+                    : full(options, kafka, bytes, loading);
         } catch (ModelLoadException | IllegalArgumentException e) {
             throw new SetupException(e.getMessage(), e);
         }
+    }
+
+    private static JobSetup full(JobOptions options, KafkaClientConfig kafka, byte[] bytes, ModelConfig loading) {
+        ModelSignature signature;
+        String sha256;
+        try (AttentionModel model = AttentionModel.load(bytes, loading)) {
+            signature = model.signature();
+            sha256 = model.sha256();
+        }
+        WindowerConfig windower = windower(options, signature.kind(), signature.featureDim(), signature.vocabSize());
+        BatchingConfig batching = batching(options, sha256, signature.kind());
+        ModelFacts facts = new ModelFacts(signature.name(), signature.kind(), signature.heads(), signature.outputDim(), signature.toString());
+        return new JobSetup(options, kafka, bytes, facts, sha256, windower, batching, null);
+    }
+
+    private static JobSetup incremental(JobOptions options, KafkaClientConfig kafka, byte[] bytes, ModelConfig loading) {
+        IncrementalSignature signature;
+        String sha256;
+        try (IncrementalAttentionModel model = IncrementalAttentionModel.load(bytes, loading)) {
+            signature = model.signature();
+            sha256 = model.sha256();
+        }
+        WindowerConfig windower = windower(options, signature.kind(), signature.featureDim(), 0);
+        BatchingConfig batching = batching(options, sha256, signature.kind());
+        IncrementalConfig incremental = IncrementalConfig.of(windower, batching);
+        ModelFacts facts = new ModelFacts(signature.name(), signature.kind(), signature.heads(), signature.outputDim(), signature.toString());
+        return new JobSetup(options, kafka, bytes, facts, sha256, windower, batching, incremental);
+    }
+
+    private static WindowerConfig windower(JobOptions options, InputKind kind, int featureDim, int vocabSize) {
+        return WindowerConfig.builder()
+                .windowSize(options.windowSize)
+                .stride(options.stride)
+                .idleFlushMs(options.idleFlushMs)
+                .stateTtlMs(options.stateTtlMs)
+                .inputKind(kind)
+                .featureDim(featureDim)
+                .vocabSize(vocabSize)
+                .build();
+    }
+
+    private static BatchingConfig batching(JobOptions options, String sha256, InputKind kind) {
+        return new BatchingConfig(
+                options.batchSize, options.batchTimeoutMs, options.weights, options.effectiveOutputRows(),
+                ModelConfig.builder()
+                        .expectedSha256(sha256)
+                        .expectedKind(kind)
+                        .intraOpThreads(options.intraOpThreads)
+                        .build());
     }
 
     private static void checkRuntimeSettings(JobOptions o) {
@@ -121,8 +159,9 @@ public final class JobSetup {
         return modelBytes.clone();
     }
 
-    public ModelSignature signature() {
-        return signature;
+    /** The model's name, kind, heads and output width, whatever the mode. */
+    public ModelFacts model() {
+        return model;
     }
 
     public String modelSha256() {
@@ -130,7 +169,16 @@ public final class JobSetup {
     }
 
     public InputKind inputKind() {
-        return signature.kind();
+        return model.kind();
+    }
+
+    public boolean incremental() {
+        return incremental != null;
+    }
+
+    /** The output rows in effect. */
+    public OutputRows outputRows() {
+        return batching.outputRows();
     }
 
     public WindowerConfig windower() {
@@ -139,5 +187,13 @@ public final class JobSetup {
 
     public BatchingConfig batching() {
         return batching;
+    }
+
+    /** The incremental operator's settings; only with --mode incremental. */
+    public IncrementalConfig incrementalConfig() {
+        if (incremental == null) {
+            throw new IllegalStateException("Not in --mode incremental.");
+        }
+        return incremental;
     }
 }

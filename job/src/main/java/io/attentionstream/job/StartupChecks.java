@@ -1,7 +1,6 @@
 package io.attentionstream.job;
 
 import io.attentionstream.job.cli.JobOptions;
-import io.attentionstream.operators.model.ModelSignature;
 import io.attentionstream.operators.model.OutputRows;
 import io.attentionstream.operators.model.WeightsMode;
 import java.time.Duration;
@@ -62,15 +61,15 @@ public final class StartupChecks {
     }
 
     /** The largest weights and output records this job can write, in bytes (an upper bound). */
-    static long largestWeightsRecord(ModelSignature s, int windowSize, WeightsMode mode) {
+    static long largestWeightsRecord(JobSetup.ModelFacts s, int windowSize, WeightsMode mode, boolean incremental) {
         if (mode == WeightsMode.OFF) {
             return 0;
         }
-        long queryRows = mode == WeightsMode.FULL ? windowSize : 1;
+        long queryRows = mode == WeightsMode.FULL && !incremental ? windowSize : 1;
         return 4L * s.heads() * queryRows * windowSize + RECORD_OVERHEAD_BYTES;
     }
 
-    static long largestOutputRecord(ModelSignature s, int windowSize, OutputRows rows) {
+    static long largestOutputRecord(JobSetup.ModelFacts s, int windowSize, OutputRows rows) {
         long n = rows == OutputRows.ALL ? windowSize : 1;
         return 4L * n * s.outputDim() + RECORD_OVERHEAD_BYTES;
     }
@@ -78,14 +77,14 @@ public final class StartupChecks {
     static void checkRecordsFitTheProducer(JobSetup setup) {
         JobOptions o = setup.options();
         long maxRequest = Long.parseLong(setup.kafka().get("max.request.size", Integer.toString(DEFAULT_MAX_REQUEST_SIZE)));
-        long weights = largestWeightsRecord(setup.signature(), o.windowSize, o.weights);
+        long weights = largestWeightsRecord(setup.model(), o.windowSize, o.weights, setup.incremental());
         if (weights > maxRequest) {
             throw new SetupException("A full weights record for --window-size " + o.windowSize + " takes up to " + weights
                     + " bytes, more than the producer's max.request.size of " + maxRequest
                     + ": use --weights last-row, or raise it with --kafka-property max.request.size=" + weights
                     + " (and the broker's message.max.bytes).");
         }
-        long output = largestOutputRecord(setup.signature(), o.windowSize, o.outputRows);
+        long output = largestOutputRecord(setup.model(), o.windowSize, setup.outputRows());
         if (output > maxRequest) {
             throw new SetupException("An output record for --window-size " + o.windowSize + " takes up to " + output
                     + " bytes, more than the producer's max.request.size of " + maxRequest
@@ -100,8 +99,8 @@ public final class StartupChecks {
             return;
         }
         long limit = Long.parseLong(maxMessage);
-        long largest = Math.max(largestWeightsRecord(setup.signature(), o.windowSize, o.weights),
-                largestOutputRecord(setup.signature(), o.windowSize, o.outputRows));
+        long largest = Math.max(largestWeightsRecord(setup.model(), o.windowSize, o.weights, setup.incremental()),
+                largestOutputRecord(setup.model(), o.windowSize, setup.outputRows()));
         if (largest > limit) {
             throw new SetupException("The job's largest record takes up to " + largest + " bytes, more than the broker's message.max.bytes of "
                     + limit + ": use --weights last-row or --output-rows last, or raise message.max.bytes on the broker.");

@@ -107,6 +107,20 @@ class BadSetupITCase extends PipelineTestBase {
     }
 
     @Test
+    void windowModelInIncrementalModeNamesTheMissingInputs() {
+        Topics t = Topics.create("setup");
+        assertStopsAtStart(t, run(t, "--mode", "incremental", "--model", featureModel()),
+                "past_keys", "past_values", "past_mask", "--mode incremental");
+    }
+
+    @Test
+    void incrementalModeNeedsStrideOne() {
+        Topics t = Topics.create("setup");
+        assertStopsAtStart(t, run(t, "--mode", "incremental", "--model", model("incremental_feature_attention").toString(),
+                "--window-size", "8", "--stride", "2"), "--stride");
+    }
+
+    @Test
     void windowSizeOutOfRange() {
         Topics t = Topics.create("setup");
         assertStopsAtStart(t, run(t, "--model", featureModel(), "--window-size", "0"), "--window-size");

@@ -119,7 +119,7 @@ public class DemoCommand implements Callable<Integer> {
         JobSetup setup = JobSetup.resolve(options);
         StartupChecks.check(setup, Duration.ofSeconds(30));
         out.printf("[%s] running %s on a Flink MiniCluster (parallelism %d, window %d, stride %d, bounded)%n",
-                kind.cliName(), setup.signature(), parallelism, windowSize, stride);
+                kind.cliName(), setup.model().description(), parallelism, windowSize, stride);
         JobExecutionResult result = LocalRun.run(AttentionJob.kafka(setup), parallelism);
         double seconds = result.getNetRuntime() / 1000.0;
 

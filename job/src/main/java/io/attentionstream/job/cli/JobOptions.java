@@ -73,9 +73,14 @@ public class JobOptions {
             description = "Attention weights to emit. Default: ${DEFAULT-VALUE}.")
     public WeightsMode weights;
 
-    @Option(names = "--output-rows", defaultValue = "all", paramLabel = "all|last", converter = OutputRowsConverter.class,
-            description = "Output rows to emit per window. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--output-rows", paramLabel = "all|last", converter = OutputRowsConverter.class,
+            description = "Output rows to emit per window. Default: all (last with --mode incremental).")
     public OutputRows outputRows;
+
+    @Option(names = "--mode", defaultValue = "full", paramLabel = "full|incremental", converter = ModeConverter.class,
+            description = "full: run the model on every window. incremental: stride-1 windows from a per-key cache of "
+                    + "keys and values, one event at a time (needs an incremental model). Default: ${DEFAULT-VALUE}.")
+    public Mode mode;
 
     @Option(names = "--bounded", description = "Read the input topic up to its end offsets at start, flush every key, finish.")
     public boolean bounded;
@@ -106,6 +111,34 @@ public class JobOptions {
     @Option(names = "--intra-op-threads", defaultValue = "1", paramLabel = "N",
             description = "ONNX Runtime threads per parallel instance. Default: ${DEFAULT-VALUE}.")
     public int intraOpThreads;
+
+    /** How windows are computed (`--mode`). */
+    public enum Mode {
+        /** The window model on each whole window. */
+        FULL,
+        /** The incremental model on each new event and the key's cached keys and values. */
+        INCREMENTAL
+    }
+
+    static final class ModeConverter implements ITypeConverter<Mode> {
+        @Override
+        public Mode convert(String value) {
+            for (Mode mode : Mode.values()) {
+                if (mode.name().equalsIgnoreCase(value)) {
+                    return mode;
+                }
+            }
+            throw new IllegalArgumentException("Unknown mode '" + value + "': use --mode full or --mode incremental.");
+        }
+    }
+
+    /** The output rows in effect: as given, else all (full mode) or last (incremental mode). */
+    public OutputRows effectiveOutputRows() {
+        if (outputRows != null) {
+            return outputRows;
+        }
+        return mode == Mode.INCREMENTAL ? OutputRows.LAST : OutputRows.ALL;
+    }
 
     static final class InputKindConverter implements ITypeConverter<InputKind> {
         @Override

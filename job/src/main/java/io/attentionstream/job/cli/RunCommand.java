@@ -30,7 +30,7 @@ public class RunCommand implements Callable<Integer> {
         StartupChecks.check(setup, STARTUP_CHECK_TIMEOUT);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         AttentionJob job = AttentionJob.kafka(setup);
-        LOG.info("Starting {} with model {} (sha256 {})", job.name(), setup.signature(), setup.modelSha256());
+        LOG.info("Starting {} with model {} (sha256 {})", job.name(), setup.model().description(), setup.modelSha256());
         job.execute(env);
         return 0;
     }

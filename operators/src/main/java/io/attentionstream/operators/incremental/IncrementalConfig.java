@@ -32,11 +32,11 @@ public record IncrementalConfig(
         Objects.requireNonNull(names, "names");
         if (windower.stride() != 1) {
             throw new IllegalArgumentException("--mode incremental slides every window by one event, so --stride must be 1,"
-                    + " got " + windower.stride() + "; use --mode window for other strides.");
+                    + " got " + windower.stride() + "; use --mode full for other strides.");
         }
         if (windower.inputKind() != InputKind.FEATURES) {
             throw new IllegalArgumentException("--mode incremental takes feature events, but the windower is set up for "
-                    + windower.inputKind().cliName() + "; use a feature model or --mode window.");
+                    + windower.inputKind().cliName() + "; use a feature model or --mode full.");
         }
         if (batchSize < 1 || batchSize > BatchingConfig.MAX_BATCH_SIZE) {
             throw new IllegalArgumentException("--batch-size must be between 1 and " + BatchingConfig.MAX_BATCH_SIZE

@@ -44,7 +44,7 @@ final class IncrementalSignatureReader {
         }
         if (config.expectedKind() == InputKind.TOKENS) {
             throw new ModelLoadException("--input-kind tokens does not fit --mode incremental, whose models take"
-                    + " features: use --input-kind features or --mode window.");
+                    + " features: use --input-kind features or --mode full.");
         }
 
         long[] newShape = tensor(inputs, names.newFeatures(), "input", OnnxJavaType.FLOAT, 3);
