@@ -2,12 +2,11 @@ package io.attentionstream.operators.batch;
 
 import io.attentionstream.avro.AttentionOutput;
 import io.attentionstream.avro.AttentionWeights;
+import io.attentionstream.operators.model.FloatArrayView;
 import io.attentionstream.operators.model.ModelSignature;
 import io.attentionstream.operators.model.WindowInference;
 import io.attentionstream.operators.window.Window;
-import java.util.AbstractList;
 import java.util.List;
-import java.util.RandomAccess;
 
 /** Turns a window and its inference into the contract's output records. */
 final class AttentionRecords {
@@ -53,24 +52,7 @@ final class AttentionRecords {
 
     /** A read-only list view of a float array: the record holds the array, not boxed copies. */
     static List<Float> floats(float[] values) {
-        return new FloatArrayList(values);
+        return FloatArrayView.of(values);
     }
 
-    private static final class FloatArrayList extends AbstractList<Float> implements RandomAccess {
-        private final float[] values;
-
-        FloatArrayList(float[] values) {
-            this.values = values;
-        }
-
-        @Override
-        public Float get(int index) {
-            return values[index];
-        }
-
-        @Override
-        public int size() {
-            return values.length;
-        }
-    }
 }

@@ -9,7 +9,7 @@ import io.attentionstream.operators.deadletter.DeadLetters;
 import io.attentionstream.operators.model.InferenceException;
 import io.attentionstream.operators.model.ModelLoadException;
 import io.attentionstream.operators.window.Event;
-import io.attentionstream.operators.window.EventValidator;
+import io.attentionstream.operators.window.EventChecks;
 import io.attentionstream.operators.window.Rejection;
 import io.attentionstream.operators.window.SequenceEventCodec;
 import io.attentionstream.operators.window.SequenceWindower;
@@ -84,7 +84,6 @@ public class IncrementalAttention extends AbstractStreamOperator<AttentionOutput
     public static final Set<RejectReason> REASONS = reasons();
 
     /** The last accepted position before any event: positions start at 0. */
-    private static final long NO_POSITION = -1L;
 
     private final IncrementalConfig config;
     /** The model travels with the operator, so task managers need no access to the file. */
@@ -93,7 +92,7 @@ public class IncrementalAttention extends AbstractStreamOperator<AttentionOutput
     private transient IncrementalAttentionModel model;
     private transient IncrementalRecords records;
     private transient IncrementalMetrics metrics;
-    private transient EventValidator validator;
+    private transient EventChecks checks;
     private transient ValueState<KeyValueCache> cache;
     private transient ValueState<Long> lastPosition;
     private transient ValueState<Long> latestTimestamp;
@@ -118,7 +117,7 @@ public class IncrementalAttention extends AbstractStreamOperator<AttentionOutput
         }
         records = new IncrementalRecords(signature, model.sha256());
         metrics = new IncrementalMetrics(getMetricGroup(), REASONS);
-        validator = new EventValidator(config.windower());
+        checks = new EventChecks(config.windower());
         cache = getPartitionedState(new ValueStateDescriptor<>("cache", KeyValueCache.class));
         lastPosition = getPartitionedState(new ValueStateDescriptor<>("lastPosition", Long.class));
         latestTimestamp = getPartitionedState(new ValueStateDescriptor<>("latestTimestamp", Long.class));
@@ -217,26 +216,8 @@ public class IncrementalAttention extends AbstractStreamOperator<AttentionOutput
         return cache.value();
     }
 
-    /** Validation first, then the per-key order, then lateness: the first failing rule wins (as in SequenceWindower). */
     private Rejection check(Event event, long watermark) throws IOException {
-        Rejection invalid = validator.check(event);
-        if (invalid != null) {
-            return invalid;
-        }
-        Long last = lastPosition.value();
-        long lastAccepted = last == null ? NO_POSITION : last;
-        if (event.position <= lastAccepted) {
-            return new Rejection(RejectReason.OUT_OF_ORDER, last == null
-                    ? "Position " + event.position + " is negative, but positions start at 0 and increase per key."
-                    : "Position " + event.position + " is not after the key's last accepted position "
-                            + lastAccepted + ", but positions must strictly increase per key.");
-        }
-        if (event.timestamp < watermark) {
-            return new Rejection(RejectReason.LATE, "Timestamp " + event.timestamp + " is "
-                    + (watermark - event.timestamp) + " ms behind the watermark " + watermark
-                    + "; raise --max-out-of-orderness-ms to accept events this late.");
-        }
-        return null;
+        return checks.check(event, lastPosition.value(), watermark);
     }
 
     /** Order and timers change now, so the next event is checked against this one; the cache when the batch runs. */

@@ -9,8 +9,7 @@ import io.attentionstream.operators.incremental.StepBuffers.Tensor;
 import io.attentionstream.operators.model.AttentionModel;
 import io.attentionstream.operators.model.InferenceException;
 import io.attentionstream.operators.model.ModelConfig;
-import io.attentionstream.operators.model.ModelLoadException;
-import io.attentionstream.operators.model.Sha256;
+import io.attentionstream.operators.model.OrtSessions;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
@@ -77,39 +76,12 @@ public final class IncrementalAttentionModel implements AutoCloseable {
      * others from {@code names}.
      */
     public static IncrementalAttentionModel load(byte[] modelBytes, ModelConfig config, IncrementalNames names) {
-        String sha256 = Sha256.hex(modelBytes);
-        if (config.expectedSha256() != null && !config.expectedSha256().equals(sha256)) {
-            throw new ModelLoadException("The model's SHA-256 is " + sha256 + " but --model-sha256 pins "
-                    + config.expectedSha256() + ": point --model at the pinned file or update the digest.");
-        }
+        String sha256 = OrtSessions.checkedDigest(modelBytes, config);
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        OrtSession session = openSession(env, modelBytes, config);
-        try {
-            IncrementalSignature signature = IncrementalSignatureReader.read(session, config, names);
-            LOG.info("Loaded incremental model {} sha256={} intra-op threads={}", signature, sha256, config.intraOpThreads());
-            return new IncrementalAttentionModel(env, session, signature, sha256);
-        } catch (OrtException | RuntimeException e) {
-            closeQuietly(session);
-            if (e instanceof ModelLoadException) {
-                throw (ModelLoadException) e;
-            }
-            throw new ModelLoadException("The model's signature cannot be read: " + e.getMessage(), e);
-        }
-    }
-
-    private static OrtSession openSession(OrtEnvironment env, byte[] modelBytes, ModelConfig config) {
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.setIntraOpNumThreads(config.intraOpThreads());
-            options.setInterOpNumThreads(1);
-            options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            // Spinning threads burn the cores that Kafka and Flink share with us.
-            options.addConfigEntry("session.intra_op.allow_spinning", "0");
-            return env.createSession(modelBytes, options);
-        } catch (OrtException e) {
-            throw new ModelLoadException(
-                    "The model file is not a valid ONNX model (" + firstLine(e.getMessage()) + "): check --model.", e);
-        }
+        OrtSession session = OrtSessions.open(env, modelBytes, config);
+        IncrementalSignature signature = OrtSessions.readSignature(session, s -> IncrementalSignatureReader.read(s, config, names));
+        LOG.info("Loaded incremental model {} sha256={} intra-op threads={}", signature, sha256, config.intraOpThreads());
+        return new IncrementalAttentionModel(env, session, signature, sha256);
     }
 
     public IncrementalSignature signature() {
@@ -218,7 +190,7 @@ public final class IncrementalAttentionModel implements AutoCloseable {
             }
         } catch (OrtException e) {
             throw new InferenceException("ONNX Runtime failed on a batch of " + batch + " steps with up to " + past
-                    + " cached events: " + firstLine(e.getMessage()), e);
+                    + " cached events: " + OrtSessions.firstLine(e.getMessage()), e);
         }
     }
 
@@ -291,22 +263,7 @@ public final class IncrementalAttentionModel implements AutoCloseable {
     /** Closes the session; the JVM-wide environment stays open for other tasks. */
     @Override
     public void close() {
-        closeQuietly(session);
+        OrtSessions.closeQuietly(session);
     }
 
-    private static void closeQuietly(OrtSession session) {
-        try {
-            session.close();
-        } catch (OrtException e) {
-            LOG.warn("Closing the ONNX Runtime session failed", e);
-        }
-    }
-
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "no detail";
-        }
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
-    }
 }

@@ -2,10 +2,8 @@ package io.attentionstream.operators.incremental;
 
 import io.attentionstream.avro.AttentionOutput;
 import io.attentionstream.avro.AttentionWeights;
+import io.attentionstream.operators.model.FloatArrayView;
 import io.attentionstream.operators.window.Event;
-import java.util.AbstractList;
-import java.util.List;
-import java.util.RandomAccess;
 
 /**
  * Turns a step into the contract's output records. The window is the key's cached events (oldest
@@ -33,7 +31,7 @@ final class IncrementalRecords {
                 .setLength(r.length())
                 .setRows(1)
                 .setDim(signature.outputDim())
-                .setOutput(new FloatList(r.output()))
+                .setOutput(FloatArrayView.of(r.output()))
                 .setModel(signature.name())
                 .setModelSha256(sha256)
                 .build();
@@ -51,28 +49,11 @@ final class IncrementalRecords {
                 .setLength(r.length())
                 .setHeads(signature.heads())
                 .setQueryRows(1)
-                .setWeights(new FloatList(r.weights()))
+                .setWeights(FloatArrayView.of(r.weights()))
                 .setModel(signature.name())
                 .setModelSha256(sha256)
                 .build();
     }
 
     /** A read-only list view of a float array: the record holds the array, not boxed copies. */
-    private static final class FloatList extends AbstractList<Float> implements RandomAccess {
-        private final float[] values;
-
-        FloatList(float[] values) {
-            this.values = values;
-        }
-
-        @Override
-        public Float get(int index) {
-            return values[index];
-        }
-
-        @Override
-        public int size() {
-            return values.length;
-        }
-    }
 }

@@ -4,14 +4,12 @@ import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import ai.onnxruntime.TensorInfo;
 import io.attentionstream.operators.model.InputKind;
 import io.attentionstream.operators.model.ModelConfig;
 import io.attentionstream.operators.model.ModelLoadException;
+import io.attentionstream.operators.model.TensorChecks;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -25,6 +23,7 @@ final class IncrementalSignatureReader {
     static final String METADATA_HEADS = "heads";
     static final String METADATA_HEAD_DIM = "head_dim";
 
+    private static final String DYNAMIC_AXES = "batch and past";
     private static final String SEE_README = "--mode incremental needs a model exported with them (see models/README.md).";
 
     private IncrementalSignatureReader() {}
@@ -47,23 +46,23 @@ final class IncrementalSignatureReader {
                     + " features: use --input-kind features or --mode full.");
         }
 
-        long[] newShape = tensor(inputs, names.newFeatures(), "input", OnnxJavaType.FLOAT, 3);
-        int featureDim = staticDim(newShape, 2, "input " + names.newFeatures());
+        long[] newShape = TensorChecks.tensor(inputs, names.newFeatures(), "input", OnnxJavaType.FLOAT, 3, "the incremental contract");
+        int featureDim = TensorChecks.staticDim(newShape, 2, "input " + names.newFeatures(), DYNAMIC_AXES);
         Integer expected = config.expectedFeatureDim();
         if (expected != null && expected != featureDim) {
             throw new ModelLoadException("The model's input " + names.newFeatures() + " has feature dimension "
                     + featureDim + " but the stream carries " + expected + " features per event (--feature-dim): point --model"
                     + " at a model of dimension " + expected + ".");
         }
-        long[] pastKeys = tensor(inputs, names.pastKeys(), "input", OnnxJavaType.FLOAT, 4);
-        long[] pastValues = tensor(inputs, names.pastValues(), "input", OnnxJavaType.FLOAT, 4);
-        tensor(inputs, names.pastMask(), "input", OnnxJavaType.BOOL, 2);
+        long[] pastKeys = TensorChecks.tensor(inputs, names.pastKeys(), "input", OnnxJavaType.FLOAT, 4, "the incremental contract");
+        long[] pastValues = TensorChecks.tensor(inputs, names.pastValues(), "input", OnnxJavaType.FLOAT, 4, "the incremental contract");
+        TensorChecks.tensor(inputs, names.pastMask(), "input", OnnxJavaType.BOOL, 2, "the incremental contract");
 
-        long[] outShape = tensor(outputs, config.output(), "output", OnnxJavaType.FLOAT, 3);
-        int outputDim = staticDim(outShape, 2, "output " + config.output());
-        long[] weights = tensor(outputs, config.weightsOutput(), "output", OnnxJavaType.FLOAT, 4);
-        long[] newKeys = tensor(outputs, names.newKeys(), "output", OnnxJavaType.FLOAT, 4);
-        long[] newValues = tensor(outputs, names.newValues(), "output", OnnxJavaType.FLOAT, 4);
+        long[] outShape = TensorChecks.tensor(outputs, config.output(), "output", OnnxJavaType.FLOAT, 3, "the incremental contract");
+        int outputDim = TensorChecks.staticDim(outShape, 2, "output " + config.output(), DYNAMIC_AXES);
+        long[] weights = TensorChecks.tensor(outputs, config.weightsOutput(), "output", OnnxJavaType.FLOAT, 4, "the incremental contract");
+        long[] newKeys = TensorChecks.tensor(outputs, names.newKeys(), "output", OnnxJavaType.FLOAT, 4, "the incremental contract");
+        long[] newValues = TensorChecks.tensor(outputs, names.newValues(), "output", OnnxJavaType.FLOAT, 4, "the incremental contract");
 
         // Exporters leave some of these axes dynamic; every fixed one and the metadata must agree.
         int heads = agreedDim("heads", metadata.get(METADATA_HEADS),
@@ -76,7 +75,7 @@ final class IncrementalSignatureReader {
 
         String name = Optional.ofNullable(metadata.get(METADATA_MODEL_NAME))
                 .filter(s -> !s.isBlank())
-                .orElseGet(() -> graphName(session));
+                .orElseGet(() -> TensorChecks.graphName(session));
         return new IncrementalSignature(name, names, config.output(), config.weightsOutput(), featureDim, outputDim,
                 heads, headDim);
     }
@@ -92,28 +91,6 @@ final class IncrementalSignatureReader {
             throw new ModelLoadException("The model lacks the incremental " + role + " " + missing + " (its " + role
                     + " are " + nodes.keySet() + "): " + SEE_README);
         }
-    }
-
-    private static long[] tensor(Map<String, NodeInfo> nodes, String name, String role, OnnxJavaType type, int rank) {
-        NodeInfo node = nodes.get(name);
-        if (!(node.getInfo() instanceof TensorInfo info)) {
-            throw new ModelLoadException("The model's " + role + " '" + name + "' is not a tensor.");
-        }
-        long[] shape = info.getShape();
-        if (info.type != type || shape.length != rank) {
-            throw new ModelLoadException("The model's " + role + " '" + name + "' is " + describe(info.type) + " "
-                    + Arrays.toString(shape) + " but the incremental contract expects a rank-" + rank + " "
-                    + describe(type) + " tensor.");
-        }
-        return shape;
-    }
-
-    private static int staticDim(long[] shape, int axis, String what) {
-        if (shape[axis] <= 0) {
-            throw new ModelLoadException("The model's " + what + " has a dynamic axis " + axis + " "
-                    + Arrays.toString(shape) + "; export it with a fixed size there (only batch and past axes may be dynamic).");
-        }
-        return Math.toIntExact(shape[axis]);
     }
 
     private record Axis(String tensor, int axis, long size) {}
@@ -161,21 +138,4 @@ final class IncrementalSignatureReader {
         throw new ModelLoadException("The model's '" + what + "' metadata is '" + value + "', expected a positive integer.");
     }
 
-    private static String graphName(OrtSession session) {
-        try {
-            String graph = session.getMetadata().getGraphName();
-            return graph == null || graph.isBlank() ? "model" : graph;
-        } catch (OrtException e) {
-            return "model";
-        }
-    }
-
-    private static String describe(OnnxJavaType type) {
-        return switch (type) {
-            case FLOAT -> "float32";
-            case INT64 -> "int64";
-            case BOOL -> "bool";
-            default -> type.name().toLowerCase(Locale.ROOT);
-        };
-    }
 }

@@ -4,8 +4,6 @@ import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import ai.onnxruntime.TensorInfo;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 
@@ -18,6 +16,7 @@ final class SignatureReader {
 
     static final String METADATA_MODEL_NAME = "model_name";
     static final String METADATA_VOCAB_SIZE = "vocab_size";
+    private static final String DYNAMIC_AXES = "batch and sequence";
 
     private SignatureReader() {}
 
@@ -39,8 +38,8 @@ final class SignatureReader {
 
         int featureDim = 0;
         if (kind == InputKind.FEATURES) {
-            long[] shape = tensor(inputs, inputName, "input", OnnxJavaType.FLOAT, 3);
-            featureDim = staticDim(shape, 2, "input " + inputName);
+            long[] shape = TensorChecks.tensor(inputs, inputName, "input", OnnxJavaType.FLOAT, 3, "the contract");
+            featureDim = TensorChecks.staticDim(shape, 2, "input " + inputName, DYNAMIC_AXES);
             Integer expected = config.expectedFeatureDim();
             if (expected != null && expected != featureDim) {
                 throw new ModelLoadException(
@@ -49,19 +48,19 @@ final class SignatureReader {
                                 + " features per event (--feature-dim): point --model at a model of dimension " + expected + ".");
             }
         } else {
-            tensor(inputs, inputName, "input", OnnxJavaType.INT64, 2);
+            TensorChecks.tensor(inputs, inputName, "input", OnnxJavaType.INT64, 2, "the contract");
         }
-        tensor(inputs, config.padMaskInput(), "input", OnnxJavaType.BOOL, 2);
+        TensorChecks.tensor(inputs, config.padMaskInput(), "input", OnnxJavaType.BOOL, 2, "the contract");
 
-        long[] outShape = tensor(outputs, config.output(), "output", OnnxJavaType.FLOAT, 3);
-        int outputDim = staticDim(outShape, 2, "output " + config.output());
-        long[] weightsShape = tensor(outputs, config.weightsOutput(), "output", OnnxJavaType.FLOAT, 4);
-        int heads = staticDim(weightsShape, 1, "output " + config.weightsOutput());
+        long[] outShape = TensorChecks.tensor(outputs, config.output(), "output", OnnxJavaType.FLOAT, 3, "the contract");
+        int outputDim = TensorChecks.staticDim(outShape, 2, "output " + config.output(), DYNAMIC_AXES);
+        long[] weightsShape = TensorChecks.tensor(outputs, config.weightsOutput(), "output", OnnxJavaType.FLOAT, 4, "the contract");
+        int heads = TensorChecks.staticDim(weightsShape, 1, "output " + config.weightsOutput(), DYNAMIC_AXES);
 
         int vocabSize = kind == InputKind.TOKENS ? vocabSize(metadata) : 0;
         String name = Optional.ofNullable(metadata.get(METADATA_MODEL_NAME))
                 .filter(s -> !s.isBlank())
-                .orElseGet(() -> graphName(session));
+                .orElseGet(() -> TensorChecks.graphName(session));
         return new ModelSignature(
                 name, kind, inputName, config.padMaskInput(), config.output(), config.weightsOutput(),
                 featureDim, vocabSize, outputDim, heads);
@@ -95,36 +94,6 @@ final class SignatureReader {
         return hasFeatures ? InputKind.FEATURES : InputKind.TOKENS;
     }
 
-    private static long[] tensor(
-            Map<String, NodeInfo> nodes, String name, String role, OnnxJavaType type, int rank) {
-        NodeInfo node = nodes.get(name);
-        if (node == null) {
-            throw new ModelLoadException(
-                    "The model has no " + role + " named '" + name + "'; its " + role + "s are "
-                            + nodes.keySet() + ".");
-        }
-        if (!(node.getInfo() instanceof TensorInfo info)) {
-            throw new ModelLoadException("The model's " + role + " '" + name + "' is not a tensor.");
-        }
-        long[] shape = info.getShape();
-        if (info.type != type || shape.length != rank) {
-            throw new ModelLoadException(
-                    "The model's " + role + " '" + name + "' is " + describe(info.type, shape)
-                            + " but the contract expects a rank-" + rank + " " + describe(type) + " tensor.");
-        }
-        return shape;
-    }
-
-    private static int staticDim(long[] shape, int axis, String what) {
-        long dim = shape[axis];
-        if (dim <= 0) {
-            throw new ModelLoadException(
-                    "The model's " + what + " has a dynamic axis " + axis + " " + Arrays.toString(shape)
-                            + "; export it with a fixed size there (only batch and sequence axes may be dynamic).");
-        }
-        return Math.toIntExact(dim);
-    }
-
     private static int vocabSize(Map<String, String> metadata) {
         String value = metadata.get(METADATA_VOCAB_SIZE);
         if (value == null) {
@@ -144,29 +113,4 @@ final class SignatureReader {
         }
     }
 
-    private static String graphName(OrtSession session) {
-        try {
-            String graph = session.getMetadata().getGraphName();
-            return graph == null || graph.isBlank() ? "model" : graph;
-        } catch (OrtException e) {
-            return "model";
-        }
-    }
-
-    private static String describe(OnnxJavaType type, long[] shape) {
-        return describe(type) + " " + Arrays.toString(shape);
-    }
-
-    private static String describe(OnnxJavaType type) {
-        switch (type) {
-            case FLOAT:
-                return "float32";
-            case INT64:
-                return "int64";
-            case BOOL:
-                return "bool";
-            default:
-                return type.name().toLowerCase(java.util.Locale.ROOT);
-        }
-    }
 }

@@ -45,11 +45,10 @@ public class SequenceWindower extends KeyedProcessFunction<String, Event, Window
     public static final Set<RejectReason> REASONS = reasons();
 
     /** The last accepted position before any event: positions start at 0. */
-    private static final long NO_POSITION = -1L;
 
     private final WindowerConfig config;
 
-    private transient EventValidator validator;
+    private transient EventChecks checks;
     private transient ValueState<KeyBuffer> buffer;
     private transient ValueState<Long> lastPosition;
     private transient ValueState<Long> latestTimestamp;
@@ -63,7 +62,7 @@ public class SequenceWindower extends KeyedProcessFunction<String, Event, Window
 
     @Override
     public void open(OpenContext openContext) {
-        validator = new EventValidator(config);
+        checks = new EventChecks(config);
         buffer = getRuntimeContext().getState(new ValueStateDescriptor<>("buffer", KeyBuffer.class));
         lastPosition = getRuntimeContext().getState(new ValueStateDescriptor<>("lastPosition", Long.class));
         latestTimestamp = getRuntimeContext().getState(new ValueStateDescriptor<>("latestTimestamp", Long.class));
@@ -104,26 +103,8 @@ public class SequenceWindower extends KeyedProcessFunction<String, Event, Window
         }
     }
 
-    /** Validation first, then the per-key order, then lateness: the first failing rule wins. */
     private Rejection check(Event event, long watermark) throws IOException {
-        Rejection invalid = validator.check(event);
-        if (invalid != null) {
-            return invalid;
-        }
-        Long last = lastPosition.value();
-        long lastAccepted = last == null ? NO_POSITION : last;
-        if (event.position <= lastAccepted) {
-            return new Rejection(RejectReason.OUT_OF_ORDER, last == null
-                    ? "Position " + event.position + " is negative, but positions start at 0 and increase per key."
-                    : "Position " + event.position + " is not after the key's last accepted position "
-                            + lastAccepted + ", but positions must strictly increase per key.");
-        }
-        if (event.timestamp < watermark) {
-            return new Rejection(RejectReason.LATE, "Timestamp " + event.timestamp + " is "
-                    + (watermark - event.timestamp) + " ms behind the watermark " + watermark
-                    + "; raise --max-out-of-orderness-ms to accept events this late.");
-        }
-        return null;
+        return checks.check(event, lastPosition.value(), watermark);
     }
 
     private void accept(Event event, Context ctx, Collector<Window> out) throws IOException {
