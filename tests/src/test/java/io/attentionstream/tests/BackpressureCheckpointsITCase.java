@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Under backpressure (a slow sink path), checkpoints still complete within their timeout: the
  * batch is flushed before each barrier, so a barrier never waits for a batch timer, and no
- * checkpoint is aborted. The output stays exactly once.
+ * checkpoint expires (the job tolerates none). The output stays exactly once.
  */
 class BackpressureCheckpointsITCase extends PipelineTestBase {
     private static final int N = 8;
@@ -39,7 +39,9 @@ class BackpressureCheckpointsITCase extends PipelineTestBase {
         Configuration config = new Configuration();
         config.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
         config.set(CheckpointingOptions.CHECKPOINTING_TIMEOUT, CHECKPOINT_TIMEOUT);
-        // No tolerated checkpoint failure: an expired checkpoint would fail the job.
+        // No tolerated checkpoint failure: a checkpoint that expires fails the job, so a job that
+        // finishes proves none did. (Checkpoints declined while tasks finish at the end of the
+        // bounded input are aborted too, but Flink does not count those as failures.)
         config.set(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER, 0);
 
         long start = System.nanoTime();
@@ -49,8 +51,7 @@ class BackpressureCheckpointsITCase extends PipelineTestBase {
         int windows = ReferenceWindows.of(events, N, 1).size();
         assertThat(seconds).as("the slow path really held the job back (%d windows × 8 ms over 2 subtasks)", windows)
                 .isGreaterThan(windows * 0.008 / 2 * 0.8);
-        assertThat(slow.aborted()).as("aborted or expired checkpoints").isZero();
-        assertThat(slow.completed()).as("checkpoints completed while backpressured over %.1f s", seconds).isGreaterThanOrEqualTo(3);
+        assertThat(slow.completed()).as("checkpoints completed while backpressured over %.1f s (%d declined as tasks finished)", seconds, slow.aborted()).isGreaterThanOrEqualTo(3);
         ExactlyOnce.assertOutputs(topics, events, N, 1, "feature_attention",
                 readCommitted(topics.output(), AttentionOutput.class), readCommitted(topics.weights(), AttentionWeights.class));
     }
