@@ -50,7 +50,7 @@ public final class JobSetup {
         try {
             KafkaClientConfig kafka = options.kafka.clientConfig();
             checkRuntimeSettings(options);
-            ModelConfig loading = ModelConfig.builder()
+            ModelConfig loading = withTensorNames(ModelConfig.builder(), options)
                     .expectedSha256(options.modelSha256)
                     .expectedKind(options.inputKind)
                     .expectedFeatureDim(options.featureDim)
@@ -107,11 +107,27 @@ public final class JobSetup {
     private static BatchingConfig batching(JobOptions options, String sha256, InputKind kind) {
         return new BatchingConfig(
                 options.batchSize, options.batchTimeoutMs, options.weights, options.effectiveOutputRows(),
-                ModelConfig.builder()
+                withTensorNames(ModelConfig.builder(), options)
                         .expectedSha256(sha256)
                         .expectedKind(kind)
                         .intraOpThreads(options.intraOpThreads)
                         .build());
+    }
+
+    /** Applies `--tensor-name ROLE=NAME`; an unknown role is refused naming the flag. */
+    private static ModelConfig.Builder withTensorNames(ModelConfig.Builder builder, JobOptions options) {
+        options.tensorNames.forEach((role, name) -> {
+            switch (role) {
+                case "x" -> builder.featuresInput(name);
+                case "tokens" -> builder.tokensInput(name);
+                case "pad_mask" -> builder.padMaskInput(name);
+                case "out" -> builder.output(name);
+                case "weights" -> builder.weightsOutput(name);
+                default -> throw new SetupException("--tensor-name " + role + "=" + name
+                        + " names an unknown role: use x, tokens, pad_mask, out or weights.");
+            }
+        });
+        return builder;
     }
 
     private static void checkRuntimeSettings(JobOptions o) {

@@ -121,6 +121,13 @@ class BadSetupITCase extends PipelineTestBase {
     }
 
     @Test
+    void renamedInputIsLookedUpByTheGivenName() {
+        Topics t = Topics.create("setup");
+        assertStopsAtStart(t, run(t, "--model", featureModel(), "--tensor-name", "x=features"), "'features'", "[x, pad_mask]");
+        assertStopsAtStart(t, run(t, "--model", featureModel(), "--tensor-name", "query=q"), "--tensor-name", "unknown role");
+    }
+
+    @Test
     void windowSizeOutOfRange() {
         Topics t = Topics.create("setup");
         assertStopsAtStart(t, run(t, "--model", featureModel(), "--window-size", "0"), "--window-size");

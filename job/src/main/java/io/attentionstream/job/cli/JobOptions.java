@@ -40,6 +40,11 @@ public class JobOptions {
             description = "What events carry. Default: read from the model's inputs.")
     public InputKind inputKind;
 
+    @Option(names = "--tensor-name", paramLabel = "ROLE=NAME",
+            description = "A model tensor name other than the contract's (repeatable); roles: x, tokens, pad_mask, out, weights. "
+                    + "E.g. --tensor-name x=features.")
+    public java.util.Map<String, String> tensorNames = new java.util.LinkedHashMap<>();
+
     @Option(names = "--feature-dim", paramLabel = "D",
             description = "Features per event that producers send; the job refuses a model of another dimension. Default: the model's.")
     public Integer featureDim;
