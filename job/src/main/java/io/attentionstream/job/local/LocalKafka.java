@@ -196,6 +196,9 @@ public final class LocalKafka implements AutoCloseable {
         config.put("transaction.state.log.num.partitions", "4");
         config.put("offsets.topic.num.partitions", "4");
         config.put("group.initial.rebalance.delay.ms", "0");
+        // Keep every record: outputs carry their events' time as Kafka timestamp, and the sample
+        // streams' event time lies in the past, so time-based retention would delete fresh results.
+        config.put("log.retention.ms", "-1");
         config.put("auto.create.topics.enable", Boolean.toString(options.autoCreateTopics()));
         config.put("transaction.max.timeout.ms", Long.toString(options.transactionMaxTimeoutMs()));
         // The test kit turns unreleased APIs and features on; a local run should behave like a released broker.
