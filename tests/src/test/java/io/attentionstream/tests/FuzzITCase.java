@@ -53,6 +53,8 @@ class FuzzITCase extends PipelineTestBase {
         List<AttentionOutput> outputs = readCommitted(topics.output(), AttentionOutput.class);
         List<RejectedRecord> rejected = readCommitted(topics.dlq(), RejectedRecord.class);
         long accepted = outputs.stream().mapToLong(AttentionOutput::getLength).sum();
+        System.out.printf("fuzz: produced %d (%d valid, %d fuzz), accepted %d, rejected %d, windows %d%n",
+                all.size(), validRecords.size(), fuzz.size(), accepted, rejected.size(), outputs.size());
         assertThat(accepted + rejected.size()).as("accepted %d + rejected %d = produced %d", accepted, rejected.size(), all.size())
                 .isEqualTo(all.size());
         assertThat(rejected.size()).as("most fuzz is rejected").isGreaterThan(FUZZ_RECORDS / 2);
