@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
         versionProvider = AttentionStreamCli.Version.class,
         description = "Run attention models on live streams: Kafka + Flink + ONNX Runtime.",
         subcommands = {
-            RunCommand.class, DemoCommand.class, ProduceCommand.class, ConsumeCommand.class, VizCommand.class,
+            RunCommand.class, DemoCommand.class, ProduceCommand.class, ConsumeCommand.class, VizCommand.class, BenchCommand.class,
             CommandLine.HelpCommand.class
         })
 public class AttentionStreamCli {

@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class CliDocumentationTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"run", "demo", "produce", "consume", "viz"})
+    @ValueSource(strings = {"run", "demo", "produce", "consume", "viz", "bench"})
     void readmeFlagTableMatchesTheCommand(String command) throws IOException {
         String readme = Files.readString(Path.of("..", "README.md"));
         Matcher block = Pattern.compile("<!-- flags:" + command + " .*?-->\\n\\| flag \\| meaning \\|\\n\\|---\\|---\\|\\n(.*?)\\n<!-- /flags:" + command + " -->",
@@ -30,7 +30,7 @@ class CliDocumentationTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"run", "demo", "produce", "consume", "viz"})
+    @ValueSource(strings = {"run", "demo", "produce", "consume", "viz", "bench"})
     void readmeShowsAnExampleOfEachCommand(String command) throws IOException {
         String readme = Files.readString(Path.of("..", "README.md"));
         assertThat(readme).contains("bin/attention-stream " + command);

@@ -25,6 +25,7 @@ final class IncrementalMetrics {
     private final Histogram batchSize;
     private final Histogram inferenceMicros;
     private volatile double paddingRatio;
+    private long runs;
     private volatile double meanAttentionEntropy = Double.NaN;
 
     IncrementalMetrics(MetricGroup group, Set<RejectReason> reasons) {
@@ -45,9 +46,12 @@ final class IncrementalMetrics {
         batchSize.update(steps);
         inferenceMicros.update(micros);
         paddingRatio = inference.paddingRatio();
-        double entropy = meanRowEntropy(inference.results());
-        if (!Double.isNaN(entropy)) {
-            meanAttentionEntropy = entropy;
+        // As in BatchedAttention: the entropy gauge samples one run in 16, logarithms are not free.
+        if (runs++ % 16 == 0) {
+            double entropy = meanRowEntropy(inference.results());
+            if (!Double.isNaN(entropy)) {
+                meanAttentionEntropy = entropy;
+            }
         }
     }
 

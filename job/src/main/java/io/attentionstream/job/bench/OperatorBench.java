@@ -1,0 +1,161 @@
+package io.attentionstream.job.bench;
+
+import io.attentionstream.avro.AttentionOutput;
+import io.attentionstream.avro.RejectedRecord;
+import io.attentionstream.job.LocalRun;
+import io.attentionstream.operators.batch.BatchedAttention;
+import io.attentionstream.operators.batch.BatchingConfig;
+import io.attentionstream.operators.deadletter.DeadLetters;
+import io.attentionstream.operators.incremental.IncrementalAttention;
+import io.attentionstream.operators.incremental.IncrementalConfig;
+import io.attentionstream.operators.model.AttentionModel;
+import io.attentionstream.operators.model.InputKind;
+import io.attentionstream.operators.model.ModelConfig;
+import io.attentionstream.operators.window.Event;
+import io.attentionstream.operators.window.SequenceWindower;
+import io.attentionstream.operators.window.Window;
+import io.attentionstream.operators.window.WindowerConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+
+/**
+ * The {@code operator} path: the job's operators without Kafka. Pre-generated events (stamped
+ * with the wall clock as they leave the source) → event time → keyBy → {@link SequenceWindower} →
+ * {@link BatchedAttention} → discarding sinks, on a MiniCluster in this JVM, with object reuse as
+ * in the job. No checkpoints: nothing here needs them, and BatchedAttention would cut a batch
+ * short at each barrier.
+ */
+final class OperatorBench {
+    /** Events the generator holds in memory at most (64 floats each). */
+    private static final long MAX_EVENTS = 8_000_000;
+
+    private OperatorBench() {}
+
+    /**
+     * Runs the job on enough events to keep it busy for the warm-up and the measured interval at
+     * {@code expectedWindowsPerSecond} (the bare path's rate: the operator cannot beat it).
+     */
+    static PathResult run(Path modelFile, int heads, int n, BenchSettings s, Machine machine,
+                          double expectedWindowsPerSecond) throws Exception {
+        return run(BenchPath.OPERATOR, modelFile, heads, n, s, machine, expectedWindowsPerSecond);
+    }
+
+    /**
+     * The {@code incremental} path: the same events through {@link IncrementalAttention} (the job's
+     * {@code --mode incremental}), which emits one output per event: the newest position's row.
+     */
+    static PathResult runIncremental(Path modelFile, int heads, int n, BenchSettings s, Machine machine,
+                                     double fullWindowsPerSecond) throws Exception {
+        // Start from a tenfold guess over full mode; the probe's interval is what is measured.
+        return run(BenchPath.INCREMENTAL, modelFile, heads, n, s, machine, 10 * fullWindowsPerSecond);
+    }
+
+    private static PathResult run(BenchPath path, Path modelFile, int heads, int n, BenchSettings s, Machine machine,
+                                  double expectedWindowsPerSecond) throws Exception {
+        boolean incremental = path == BenchPath.INCREMENTAL;
+        // A fifth more, so that noise in the estimate does not cut the measured interval short.
+        long windowsWanted = (long) Math.ceil(expectedWindowsPerSecond * (s.warmupS() + s.durationS()) * 1.2);
+        long eventCount = Math.min(MAX_EVENTS, windowsWanted + (long) s.keys() * (n - 1));
+        if (eventCount > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("The operator path would need " + eventCount
+                    + " events: lower --duration-s.");
+        }
+        Event[] events = new SyntheticStream(s.dim(), 11).events((int) eventCount, s.keys());
+        long expected = incremental ? eventCount : SyntheticStream.windowsOf(eventCount, s.keys(), n);
+        String runId = path.cliName() + "-" + n + "-" + UUID.randomUUID();
+        OperatorProbe probe = OperatorProbe.register(runId, events, expected, Duration.ofSeconds(s.warmupS()).toNanos());
+        try {
+            StreamExecutionEnvironment env = LocalRun.environment(s.parallelism());
+            build(env, runId, eventCount, modelFile, n, s, incremental);
+            env.execute("attention-stream bench " + path.cliName() + " n=" + n);
+        } finally {
+            OperatorProbe.unregister(runId);
+        }
+        if (probe.count() != expected || probe.rejected() != 0) {
+            throw new IllegalStateException("The " + path.cliName() + " path emitted " + probe.count() + " windows and "
+                    + probe.rejected() + " dead letters for " + eventCount + " events; expected " + expected
+                    + " windows and none.");
+        }
+        double seconds = probe.measuredSeconds();
+        long windows = probe.measuredWindows();
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("model", modelFile.getFileName().toString());
+        settings.put("batch_size", s.batchSize());
+        settings.put("batch_timeout_ms", s.batchTimeoutMs());
+        settings.put("intra_op_threads", s.threads());
+        settings.put("parallelism", s.parallelism());
+        settings.put("weights", s.weights().cliName());
+        settings.put("output_rows", s.outputRows().cliName());
+        settings.put("keys", s.keys());
+        settings.put("events", eventCount);
+        settings.put("checkpointing", "off");
+        settings.put("mode", incremental ? "incremental" : "full");
+        return new PathResult(path.cliName(), n, s.dim(), heads, windows, seconds,
+                probe.latencies().percentileMillis(0.50), probe.latencies().percentileMillis(0.99),
+                "event leaves the source → its window's output reaches the sink, at saturation (ms clock)",
+                probe.measuredCpuSeconds(),
+                incremental
+                        ? windows / seconds * AttentionFlops.perIncrementalEvent(n, s.dim()) / machine.peakFlops()
+                        : AttentionFlops.fractionOfPeak(windows / seconds, n, s.dim(), machine.peakFlops()), 0, settings,
+                probe.cpuBreakdown());
+    }
+
+    private static void build(StreamExecutionEnvironment env, String runId, long eventCount, Path modelFile,
+                              int n, BenchSettings s, boolean incremental) {
+        env.getConfig().enableObjectReuse();
+        // One source subtask, so that each key's events stay in position order.
+        DataStream<Event> events = env.fromSequence(0, eventCount - 1).setParallelism(1).name("pre-generated-events")
+                .map(new OperatorProbe.EventAt(runId), TypeInformation.of(Event.class)).setParallelism(1).name("event-at")
+                .assignTimestampsAndWatermarks(WatermarkStrategy.<Event>forBoundedOutOfOrderness(Duration.ofSeconds(5))
+                        .withTimestampAssigner((event, previous) -> event.timestamp))
+                .setParallelism(1)
+                .name("event-time");
+
+        WindowerConfig windower = WindowerConfig.builder()
+                .windowSize(n)
+                .stride(BenchSettings.STRIDE)
+                .idleFlushMs(60_000)
+                .stateTtlMs(3_600_000)
+                .inputKind(InputKind.FEATURES)
+                .featureDim(s.dim())
+                .build();
+        BatchingConfig batching = new BatchingConfig(s.batchSize(), s.batchTimeoutMs(), s.weights(), s.outputRows(),
+                ModelConfig.builder().expectedKind(InputKind.FEATURES).intraOpThreads(s.threads()).build());
+
+        SingleOutputStreamOperator<AttentionOutput> attention;
+        DataStream<RejectedRecord> rejected;
+        if (incremental) {
+            attention = events
+                    .keyBy(event -> event.key, Types.STRING)
+                    .transform("IncrementalAttention", IncrementalAttention.OUTPUT_TYPE,
+                            new IncrementalAttention(IncrementalConfig.of(windower, batching), AttentionModel.readModelFile(modelFile)));
+            rejected = attention.getSideOutput(DeadLetters.TAG);
+        } else {
+            SingleOutputStreamOperator<Window> windows = events
+                    .keyBy(event -> event.key, Types.STRING)
+                    .process(new SequenceWindower(windower), TypeInformation.of(Window.class))
+                    .name("SequenceWindower");
+            attention = windows
+                    .transform("BatchedAttention", BatchedAttention.OUTPUT_TYPE,
+                            new BatchedAttention(batching, AttentionModel.readModelFile(modelFile)));
+            rejected = windows.getSideOutput(DeadLetters.TAG).union(attention.getSideOutput(DeadLetters.TAG));
+        }
+        attention.map(new OperatorProbe.OutputClock(runId), BatchedAttention.OUTPUT_TYPE).name("output-clock")
+                .sinkTo(new DiscardingSink<>()).name("discard-outputs");
+        attention.getSideOutput(BatchedAttention.WEIGHTS).sinkTo(new DiscardingSink<>()).name("discard-weights");
+        rejected
+                .map(new OperatorProbe.RejectCounter(runId), DeadLetters.TAG.getTypeInfo())
+                .sinkTo(new DiscardingSink<>())
+                .name("discard-dead-letters");
+    }
+}

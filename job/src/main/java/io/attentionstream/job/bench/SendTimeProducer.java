@@ -1,0 +1,58 @@
+package io.attentionstream.job.bench;
+
+import io.attentionstream.operators.window.Event;
+import io.attentionstream.operators.window.SequenceEventCodec;
+import java.nio.charset.StandardCharsets;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Produces the pipeline path's input: feature events of several keys taking turns, each stamped
+ * with the wall clock at the moment it is handed to the producer, so that an output's
+ * {@code window_end_timestamp} says when its window's last event was sent. Paced like
+ * {@code ProduceCommand.send} (which takes records encoded beforehand, so it cannot stamp the send
+ * time), with the same producer settings.
+ */
+final class SendTimeProducer {
+    private SendTimeProducer() {}
+
+    /**
+     * Sends events {@code first … first+count−1} of the stream, at {@code rate} events/s when
+     * positive, else as fast as the producer takes them; returns when all are acknowledged.
+     */
+    static long send(Properties clientProps, String topic, SyntheticStream stream, int keys, long first, long count,
+                     double rate) {
+        Properties props = new Properties();
+        props.putAll(clientProps);
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "5");
+        byte[][] keyBytes = new byte[keys][];
+        for (int k = 0; k < keys; k++) {
+            keyBytes[k] = SyntheticStream.keyName(k).getBytes(StandardCharsets.UTF_8);
+        }
+        long start = System.nanoTime();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+            for (long i = 0; i < count; i++) {
+                if (rate > 0) {
+                    long due = start + (long) (TimeUnit.SECONDS.toNanos(1) * (i / rate));
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) {
+                        LockSupport.parkNanos(wait);
+                    }
+                }
+                Event e = stream.event(first + i, keys, System.currentTimeMillis());
+                producer.send(new ProducerRecord<>(topic, keyBytes[(int) ((first + i) % keys)], SequenceEventCodec.encode(e)));
+            }
+            producer.flush();
+        }
+        return count;
+    }
+}
