@@ -313,7 +313,7 @@ public class IncrementalAttention extends AbstractStreamOperator<AttentionOutput
         if (config.cacheLimit() == 0) {
             return;
         }
-        KeyValueCache next = past != null ? past : KeyValueCache.create(config.cacheLimit(), model.signature().cacheWidth());
+        KeyValueCache next = past != null ? past : KeyValueCache.create(config.cacheLimit(), model.signature().heads(), model.signature().headDim());
         next.append(event.position, event.timestamp, result.newKey(), result.newValue());
         cache.update(next);
     }

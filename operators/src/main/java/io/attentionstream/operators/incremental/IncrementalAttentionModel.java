@@ -50,14 +50,15 @@ public final class IncrementalAttentionModel implements AutoCloseable {
     private final IncrementalSignature signature;
     private final String sha256;
     private final StepBuffers buffers = new StepBuffers();
-    private final float[] zeros;
+    /** Zeros for the empty slots of a left-padded cache; grows to the longest padding seen. */
+    private float[] zeros;
 
     private IncrementalAttentionModel(OrtEnvironment env, OrtSession session, IncrementalSignature signature, String sha256) {
         this.env = env;
         this.session = session;
         this.signature = signature;
         this.sha256 = sha256;
-        this.zeros = new float[signature.headDim()];
+        this.zeros = new float[0];
     }
 
     /** Loads a model file with the default incremental tensor names. */
@@ -222,14 +223,13 @@ public final class IncrementalAttentionModel implements AutoCloseable {
             }
             for (int h = 0; h < heads; h++) {
                 int row = (b * heads + h) * past * headDim;
-                for (int t = 0; t < empty; t++) {
-                    keys.put(row + t * headDim, zeros, 0, headDim);
-                    values.put(row + t * headDim, zeros, 0, headDim);
+                if (empty > 0) {
+                    keys.put(row, zeros(empty * headDim), 0, empty * headDim);
+                    values.put(row, zeros, 0, empty * headDim);
                 }
-                for (int i = 0; i < cached; i++) {
-                    int src = step.past().offset(i) + h * headDim;
-                    keys.put(row + (empty + i) * headDim, step.past().keys, src, headDim);
-                    values.put(row + (empty + i) * headDim, step.past().values, src, headDim);
+                if (cached > 0) {
+                    step.past().putHead(h, false, keys, row + empty * headDim);
+                    step.past().putHead(h, true, values, row + empty * headDim);
                 }
             }
         }
@@ -258,6 +258,13 @@ public final class IncrementalAttentionModel implements AutoCloseable {
             results.add(new StepResult(length, output, w, key, value));
         }
         return results;
+    }
+
+    private float[] zeros(int count) {
+        if (zeros.length < count) {
+            zeros = new float[count];
+        }
+        return zeros;
     }
 
     /** Closes the session; the JVM-wide environment stays open for other tasks. */

@@ -1,5 +1,6 @@
 package io.attentionstream.operators.incremental;
 
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 
 /**
@@ -16,26 +17,39 @@ public class KeyValueCache {
     public int limit;
     /** Floats per entry's key (and value): heads × head_dim. */
     public int width;
+    /** Floats per head of an entry's key (and value). */
+    public int headDim;
     /** Slot of the oldest entry. */
     public int start;
     /** Entries held. */
     public int size;
     public long[] positions;
     public long[] timestamps;
-    /** {@code slots × width}, row-major: slot {@code i}'s key is at {@code i·width}. */
+    /**
+     * {@code heads × slots × headDim}, head-major: head {@code h} of slot {@code s} is at
+     * {@code (h·slots + s)·headDim}. Each head's entries lie in a row, as the model takes them,
+     * so a step's past is copied with two bulk copies per head instead of one per entry.
+     */
     public float[] keys;
     public float[] values;
 
     public KeyValueCache() {}
 
-    /** An empty cache for windows of {@code limit + 1} events. */
+    /** An empty cache of one head for windows of {@code limit + 1} events. */
     public static KeyValueCache create(int limit, int width) {
-        if (limit < 0 || width < 1) {
-            throw new IllegalArgumentException("A cache needs limit >= 0 and width >= 1, got " + limit + " and " + width + ".");
+        return create(limit, 1, width);
+    }
+
+    /** An empty cache for windows of {@code limit + 1} events of a model with these heads. */
+    public static KeyValueCache create(int limit, int heads, int headDim) {
+        if (limit < 0 || heads < 1 || headDim < 1) {
+            throw new IllegalArgumentException("A cache needs limit >= 0, heads >= 1 and headDim >= 1, got "
+                    + limit + ", " + heads + " and " + headDim + ".");
         }
         KeyValueCache cache = new KeyValueCache();
         cache.limit = limit;
-        cache.width = width;
+        cache.width = heads * headDim;
+        cache.headDim = headDim;
         cache.positions = new long[0];
         cache.timestamps = new long[0];
         cache.keys = new float[0];
@@ -52,9 +66,41 @@ public class KeyValueCache {
         return size == 0;
     }
 
-    /** Offset into {@link #keys} and {@link #values} of the {@code i}-th entry, oldest first. */
-    public int offset(int i) {
-        return checkedSlot(i) * width;
+    /** The {@code i}-th entry's key, oldest first, as {@code heads × headDim}. */
+    public float[] key(int i) {
+        return entry(keys, checkedSlot(i));
+    }
+
+    /** The {@code i}-th entry's value, oldest first, as {@code heads × headDim}. */
+    public float[] value(int i) {
+        return entry(values, checkedSlot(i));
+    }
+
+    private float[] entry(float[] source, int slot) {
+        float[] entry = new float[width];
+        int slots = positions.length;
+        for (int h = 0; h < heads(); h++) {
+            System.arraycopy(source, (h * slots + slot) * headDim, entry, h * headDim, headDim);
+        }
+        return entry;
+    }
+
+    public int heads() {
+        return width / headDim;
+    }
+
+    /**
+     * Writes head {@code h} of every entry's key (or value), oldest first and contiguous, into
+     * {@code target} from {@code index}: at most two bulk copies, as the ring may wrap.
+     */
+    public void putHead(int h, boolean ofValues, FloatBuffer target, int index) {
+        float[] source = ofValues ? values : keys;
+        int slots = positions.length;
+        int first = Math.min(size, slots - start);
+        target.put(index, source, (h * slots + start) * headDim, first * headDim);
+        if (first < size) {
+            target.put(index + first * headDim, source, h * slots * headDim, (size - first) * headDim);
+        }
     }
 
     /** Position of the {@code i}-th entry, oldest first. */
@@ -87,8 +133,11 @@ public class KeyValueCache {
         }
         positions[slot] = position;
         timestamps[slot] = timestamp;
-        System.arraycopy(key, 0, keys, slot * width, width);
-        System.arraycopy(value, 0, values, slot * width, width);
+        int slots = positions.length;
+        for (int h = 0; h < heads(); h++) {
+            System.arraycopy(key, h * headDim, keys, (h * slots + slot) * headDim, headDim);
+            System.arraycopy(value, h * headDim, values, (h * slots + slot) * headDim, headDim);
+        }
     }
 
     private int checkedSlot(int i) {
@@ -110,11 +159,21 @@ public class KeyValueCache {
         if (positions.length >= needed) {
             return;
         }
-        int slots = Math.min(limit, Math.max(needed, 2 * positions.length));
+        int oldSlots = positions.length;
+        int slots = Math.min(limit, Math.max(needed, 2 * oldSlots));
         positions = Arrays.copyOf(positions, slots);
         timestamps = Arrays.copyOf(timestamps, slots);
-        keys = Arrays.copyOf(keys, slots * width);
-        values = Arrays.copyOf(values, slots * width);
+        keys = regrouped(keys, oldSlots, slots);
+        values = regrouped(values, oldSlots, slots);
+    }
+
+    /** The same head-major entries in arrays of more slots per head. */
+    private float[] regrouped(float[] source, int oldSlots, int slots) {
+        float[] grown = new float[slots * width];
+        for (int h = 0; h < heads(); h++) {
+            System.arraycopy(source, h * oldSlots * headDim, grown, h * slots * headDim, oldSlots * headDim);
+        }
+        return grown;
     }
 
     @Override

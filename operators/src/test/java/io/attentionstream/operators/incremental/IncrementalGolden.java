@@ -51,7 +51,7 @@ final class IncrementalGolden {
         boolean[] mask = c.bools("past_mask");
         float[] keys = c.floats("past_keys");
         float[] values = c.floats("past_values");
-        KeyValueCache cache = KeyValueCache.create(past, heads * headDim);
+        KeyValueCache cache = KeyValueCache.create(past, heads, headDim);
         for (int slot = 0; slot < past; slot++) {
             boolean empty = slot < past - k;
             if (mask[b * past + slot] != empty) {

@@ -22,8 +22,8 @@ class KeyValueCacheTest {
             long position = 6 + i;
             assertThat(cache.position(i)).isEqualTo(position);
             assertThat(cache.timestamp(i)).isEqualTo(100 + position);
-            assertThat(Arrays.copyOfRange(cache.keys, cache.offset(i), cache.offset(i) + WIDTH)).containsExactly(entry(position));
-            assertThat(Arrays.copyOfRange(cache.values, cache.offset(i), cache.offset(i) + WIDTH)).containsExactly(entry(-position));
+            assertThat(cache.key(i)).containsExactly(entry(position));
+            assertThat(cache.value(i)).containsExactly(entry(-position));
         }
     }
 
@@ -68,5 +68,25 @@ class KeyValueCacheTest {
 
     private static float[] entry(long position) {
         return new float[] {position, position + 0.5f, -position};
+    }
+
+    @Test
+    void eachHeadsEntriesLieInARowOldestFirstAcrossTheWrap() {
+        int heads = 2;
+        int headDim = 3;
+        KeyValueCache cache = KeyValueCache.create(3, heads, headDim);
+        for (long p = 0; p < 5; p++) {
+            float[] key = new float[heads * headDim];
+            for (int h = 0; h < heads; h++) {
+                java.util.Arrays.fill(key, h * headDim, (h + 1) * headDim, 10 * h + p);
+            }
+            cache.append(p, p, key, key.clone());
+        }
+        java.nio.FloatBuffer target = java.nio.FloatBuffer.allocate(3 * headDim);
+        cache.putHead(1, false, target, 0);
+        // Entries 2, 3, 4 remain; head 1 holds 10 + position.
+        assertThat(target.array()).containsExactly(12, 12, 12, 13, 13, 13, 14, 14, 14);
+        cache.putHead(0, true, target, 0);
+        assertThat(target.array()).containsExactly(2, 2, 2, 3, 3, 3, 4, 4, 4);
     }
 }
