@@ -19,9 +19,11 @@ import org.apache.flink.configuration.RestartStrategyOptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * Under backpressure (a slow sink path), checkpoints still complete within their timeout: the
- * batch is flushed before each barrier, so a barrier never waits for a batch timer, and no
- * checkpoint expires (the job tolerates none). The output stays exactly once.
+ * Under backpressure (a slow sink path, with seconds of events queued in the network buffers),
+ * checkpoints still complete within their timeout: the job turns a checkpoint unaligned after a
+ * second of alignment, and the batch is flushed before each barrier, so a barrier waits neither
+ * for the queue nor for a batch timer. No checkpoint expires (the job tolerates none), and the
+ * output stays exactly once.
  */
 class BackpressureCheckpointsITCase extends PipelineTestBase {
     private static final int N = 8;
@@ -30,7 +32,7 @@ class BackpressureCheckpointsITCase extends PipelineTestBase {
     @Test
     void checkpointsCompleteWithinTheirTimeoutUnderBackpressure() throws Exception {
         Topics topics = Topics.create("backpressure");
-        List<Event> events = Streams.endingEveryKey(new SampleStream(InputKind.FEATURES, 4, 120, 64, 1000, 0, 51).events());
+        List<Event> events = Streams.endingEveryKey(new SampleStream(InputKind.FEATURES, 4, 400, 64, 1000, 0, 51).events());
         produce(topics, Streams.records(events));
         JobSetup setup = setup(topics, "--model", model("feature_attention").toString(), "--window-size", Integer.toString(N),
                 "--stride", "1", "--checkpoint-interval-ms", "200", "--batch-size", "8", "--bounded", "--parallelism", "2");
