@@ -9,6 +9,7 @@ import io.attentionstream.job.JobSetup;
 import io.attentionstream.job.StartupChecks;
 import io.attentionstream.operators.model.InputKind;
 import io.attentionstream.operators.window.Event;
+import io.attentionstream.tests.cluster.Polling;
 import io.attentionstream.operators.window.Window;
 import java.time.Duration;
 import java.util.List;
@@ -49,7 +50,7 @@ class FailureRecoveryITCase extends PipelineTestBase {
         JobClient client = inject.apply(AttentionJob.kafka(setup)).start(restartingEnvironment());
         try {
             produce(topics, stream.firstHalf());
-            Deadlines.await("a completed checkpoint", Duration.ofSeconds(60), tap::checkpointed);
+            Polling.await("a completed checkpoint", Duration.ofSeconds(60), tap::checkpointed, () -> "no checkpoint completed yet");
             produce(topics, stream.secondHalf());
 
             List<Window> expected = ReferenceWindows.of(stream.events(), N, S);

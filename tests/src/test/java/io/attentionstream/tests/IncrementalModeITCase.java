@@ -18,6 +18,7 @@ import io.attentionstream.operators.model.OutputRows;
 import io.attentionstream.operators.model.WeightsMode;
 import io.attentionstream.operators.model.WindowInference;
 import io.attentionstream.operators.window.Event;
+import io.attentionstream.tests.cluster.Polling;
 import io.attentionstream.operators.window.Window;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,7 +63,7 @@ class IncrementalModeITCase extends PipelineTestBase {
         JobClient job = AttentionJob.kafka(setup).withOutputTap(failure).start(LocalRun.environment(2, config));
         try {
             produce(topics, Streams.records(events.subList(0, events.size() / 2)));
-            Deadlines.await("a completed checkpoint", Duration.ofSeconds(60), failure::checkpointed);
+            Polling.await("a completed checkpoint", Duration.ofSeconds(60), failure::checkpointed, () -> "no checkpoint completed yet");
             produce(topics, Streams.records(events.subList(events.size() / 2, events.size())));
             awaitCommitted(topics.output(), events.size());
         } finally {

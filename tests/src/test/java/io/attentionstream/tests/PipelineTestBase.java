@@ -11,6 +11,7 @@ import io.attentionstream.job.kafka.AvroRecords;
 import io.attentionstream.job.kafka.KafkaTopics;
 import io.attentionstream.job.local.LocalKafka;
 import io.attentionstream.operators.golden.GoldenCase;
+import io.attentionstream.tests.cluster.Polling;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -93,8 +94,11 @@ abstract class PipelineTestBase {
 
     /** Polls the topic (read_committed) until it holds at least {@code count} records. */
     static void awaitCommitted(String topic, int count) {
-        Deadlines.awaitValue(count + " committed records on " + topic, Duration.ofSeconds(120),
-                () -> readCommittedRaw(topic).size(), size -> size >= count);
+        int[] last = {0};
+        Polling.await(count + " committed records on " + topic, Duration.ofSeconds(120), () -> {
+            last[0] = readCommittedRaw(topic).size();
+            return last[0] >= count;
+        }, () -> "last count " + last[0]);
     }
 
     static List<ConsumerRecord<byte[], byte[]>> readCommittedRaw(String topic) {

@@ -10,8 +10,8 @@ import io.attentionstream.operators.model.InferenceException;
 import io.attentionstream.operators.model.ModelLoadException;
 import io.attentionstream.operators.window.Event;
 import io.attentionstream.operators.window.EventChecks;
+import io.attentionstream.operators.window.KeyTimers;
 import io.attentionstream.operators.window.Rejection;
-import io.attentionstream.operators.window.SequenceEventCodec;
 import io.attentionstream.operators.window.SequenceWindower;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -62,7 +62,7 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code lastPosition}: the last accepted position, kept across flushes so a replay is
  *       still {@code OUT_OF_ORDER};
  *   <li>{@code latestTimestamp}: the newest accepted event time, which the idle-flush and TTL
- *       timers count from ({@link KeyDeadlines}).
+ *       timers count from ({@link KeyTimers}).
  * </ul>
  * {@code end_of_sequence}, the idle flush and a failed inference drop the cache: the key's next
  * event starts a new window. The TTL drops everything, so the key may start again from position 0.
@@ -151,7 +151,7 @@ public class IncrementalAttention extends AbstractStreamOperator<AttentionOutput
         if (latest == null) {
             return;
         }
-        KeyDeadlines due = KeyDeadlines.of(latest, true, config.windower());
+        KeyTimers due = KeyTimers.of(latest, true, config.windower());
         // Both deadlines may share this timer: the flush only counts when there was a cache to drop.
         if (due.flushDue(timer.getTimestamp()) && cache.value() != null) {
             LOG.debug("Key {} idle for {} ms of event time: dropping its cache", timer.getKey(), config.windower().idleFlushMs());
@@ -228,7 +228,10 @@ public class IncrementalAttention extends AbstractStreamOperator<AttentionOutput
         lastPosition.update(event.position);
         latestTimestamp.update(newest);
         boolean open = !event.endOfSequence && config.cacheLimit() > 0;
-        KeyDeadlines.of(newest, open, config.windower()).replace(latest, config.windower(), timers);
+        // Whether the previous idle flush is still registered is not tracked: deleting a timer that
+        // is not there does nothing.
+        KeyTimers.of(latest, true, config.windower())
+                .moveTo(KeyTimers.of(newest, open, config.windower()), KeyTimers.of(timers));
 
         // Kept until its batch runs: safe with object reuse, since a keyed input arrives over the
         // keyBy exchange, whose deserializer makes a new object per record.
@@ -339,18 +342,8 @@ public class IncrementalAttention extends AbstractStreamOperator<AttentionOutput
     }
 
     private RejectedRecord deadLetter(Event event, Rejection rejection) {
-        boolean fromKafka = event.hasSource();
-        return DeadLetters.fromSource(
-                fromKafka ? event.sourceTopic : null,
-                fromKafka ? event.sourcePartition : null,
-                fromKafka ? event.sourceOffset : null,
-                event.key,
-                // An event without a key has no SequenceEvent encoding.
-                event.key == null ? null : SequenceEventCodec.encode(event),
-                rejection.reason(),
-                rejection.message(),
-                // Processing time is the wall clock in a running job (and the harness's clock in tests).
-                getProcessingTimeService().getCurrentProcessingTime());
+        // Processing time is the wall clock in a running job (and the harness's clock in tests).
+        return rejection.deadLetter(event, getProcessingTimeService().getCurrentProcessingTime());
     }
 
     private static Set<RejectReason> reasons() {

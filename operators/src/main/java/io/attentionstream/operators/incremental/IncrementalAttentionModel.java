@@ -5,11 +5,11 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import io.attentionstream.operators.incremental.StepBuffers.Tensor;
 import io.attentionstream.operators.model.AttentionModel;
 import io.attentionstream.operators.model.InferenceException;
 import io.attentionstream.operators.model.ModelConfig;
 import io.attentionstream.operators.model.OrtSessions;
+import io.attentionstream.operators.model.TensorArena;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
@@ -49,7 +49,10 @@ public final class IncrementalAttentionModel implements AutoCloseable {
     private final OrtSession session;
     private final IncrementalSignature signature;
     private final String sha256;
-    private final StepBuffers buffers = new StepBuffers();
+    /** The run's tensors, each backed by a reused buffer. */
+    enum Tensor { NEW_FEATURES, PAST_KEYS, PAST_VALUES, PAST_MASK, OUTPUT, WEIGHTS, NEW_KEYS, NEW_VALUES }
+
+    private final TensorArena<Tensor> buffers = new TensorArena<>(Tensor.class);
     /** Zeros for the empty slots of a left-padded cache; grows to the longest padding seen. */
     private float[] zeros;
 

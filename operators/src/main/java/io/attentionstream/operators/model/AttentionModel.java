@@ -35,7 +35,10 @@ public final class AttentionModel implements AutoCloseable {
     private final OrtSession session;
     private final ModelSignature signature;
     private final String sha256;
-    private final TensorArena arena = new TensorArena();
+    /** The run's tensors, each backed by a reused buffer. */
+    private enum Tensor { INPUT, PAD_MASK, OUTPUT, WEIGHTS }
+
+    private final TensorArena<Tensor> arena = new TensorArena<>(Tensor.class);
 
     private AttentionModel(OrtEnvironment env, OrtSession session, ModelSignature signature, String sha256) {
         this.env = env;
@@ -155,9 +158,9 @@ public final class AttentionModel implements AutoCloseable {
         int dOut = signature.outputDim();
         long[] seqShape = {batch, seq};
 
-        ByteBuffer mask = arena.padMask((long) batch * seq);
-        ByteBuffer outBytes = arena.output(4L * batch * seq * dOut);
-        ByteBuffer weightsBytes = arena.weights(4L * batch * heads * seq * seq);
+        ByteBuffer mask = arena.get(Tensor.PAD_MASK, (long) batch * seq);
+        ByteBuffer outBytes = arena.get(Tensor.OUTPUT, 4L * batch * seq * dOut);
+        ByteBuffer weightsBytes = arena.get(Tensor.WEIGHTS, 4L * batch * heads * seq * seq);
         for (int b = 0; b < batch; b++) {
             int length = windows.get(group[b]).length;
             for (int t = 0; t < seq; t++) {
@@ -190,7 +193,7 @@ public final class AttentionModel implements AutoCloseable {
         int batch = group.length;
         if (signature.kind() == InputKind.FEATURES) {
             int d = signature.featureDim();
-            FloatBuffer x = arena.input(4L * batch * seq * d).asFloatBuffer();
+            FloatBuffer x = arena.get(Tensor.INPUT, 4L * batch * seq * d).asFloatBuffer();
             for (int b = 0; b < batch; b++) {
                 Window w = windows.get(group[b]);
                 x.position(b * seq * d);
@@ -202,7 +205,7 @@ public final class AttentionModel implements AutoCloseable {
             x.rewind();
             return OnnxTensor.createTensor(env, x, new long[] {batch, seq, d});
         }
-        LongBuffer tokens = arena.input(8L * batch * seq).asLongBuffer();
+        LongBuffer tokens = arena.get(Tensor.INPUT, 8L * batch * seq).asLongBuffer();
         for (int b = 0; b < batch; b++) {
             Window w = windows.get(group[b]);
             tokens.position(b * seq);

@@ -1,7 +1,6 @@
 package io.attentionstream.operators.window;
 
 import io.attentionstream.avro.RejectReason;
-import io.attentionstream.avro.RejectedRecord;
 import io.attentionstream.operators.deadletter.DeadLetters;
 import java.io.IOException;
 import java.util.Collections;
@@ -94,11 +93,11 @@ public class SequenceWindower extends KeyedProcessFunction<String, Event, Window
         KeyBuffer keyBuffer = buffer.value();
         KeyTimers due = KeyTimers.of(latestTimestamp.value(), keyBuffer != null, config);
         // Both deadlines may share this timer: flush first so that expiry never drops unsent events.
-        if (due.flushAt() != null && timestamp >= due.flushAt()) {
+        if (due.flushDue(timestamp)) {
             flush(keyBuffer, ctx.getCurrentKey(), out);
             buffer.clear();
         }
-        if (due.expireAt() != null && timestamp >= due.expireAt()) {
+        if (due.expiryDue(timestamp)) {
             expire(ctx.getCurrentKey());
         }
     }
@@ -135,7 +134,7 @@ public class SequenceWindower extends KeyedProcessFunction<String, Event, Window
         // Event times may step back within the watermark's allowance; idleness counts from the newest.
         long newest = latest == null ? event.timestamp : Math.max(latest, event.timestamp);
         latestTimestamp.update(newest);
-        before.moveTo(KeyTimers.of(newest, buffering, config), ctx.timerService());
+        before.moveTo(KeyTimers.of(newest, buffering, config), KeyTimers.of(ctx.timerService()));
     }
 
     /** Emits what the buffer has not emitted yet and empties it. */
@@ -164,21 +163,7 @@ public class SequenceWindower extends KeyedProcessFunction<String, Event, Window
         LOG.debug("Rejected {}: {}", event, rejection.message());
         // Processing time is the wall clock in a running job (and the harness's clock in tests).
         long rejectedAt = ctx.timerService().currentProcessingTime();
-        ctx.output(DeadLetters.TAG, deadLetter(event, rejection, rejectedAt));
-    }
-
-    private static RejectedRecord deadLetter(Event event, Rejection rejection, long rejectedAt) {
-        boolean fromKafka = event.hasSource();
-        return DeadLetters.fromSource(
-                fromKafka ? event.sourceTopic : null,
-                fromKafka ? event.sourcePartition : null,
-                fromKafka ? event.sourceOffset : null,
-                event.key,
-                // An event without a key has no SequenceEvent encoding.
-                event.key == null ? null : SequenceEventCodec.encode(event),
-                rejection.reason(),
-                rejection.message(),
-                rejectedAt);
+        ctx.output(DeadLetters.TAG, rejection.deadLetter(event, rejectedAt));
     }
 
     private static Set<RejectReason> reasons() {
