@@ -96,24 +96,22 @@ class IncrementalFeatureAttention(nn.Module):
         self.mha = mha
 
     def forward(self, x_new, past_keys, past_values, past_mask):
+        # One projection for q, k and v, with 1/sqrt(head_dim) folded into the query rows: a power
+        # of two, so the folded weights give bit-identical queries (the exporter folds the scaling).
         w, b = self.mha.in_proj_weight, self.mha.in_proj_bias          # [3d, d], [3d]
-        d = D_MODEL
-        q = torch.matmul(x_new, w[:d].t()) + b[:d]                     # [B,1,d]
-        k = torch.matmul(x_new, w[d:2 * d].t()) + b[d:2 * d]
-        v = torch.matmul(x_new, w[2 * d:].t()) + b[2 * d:]
-        q, new_keys, new_values = (split_heads(t) for t in (q, k, v))  # [B,H,1,hd]
+        scale = torch.cat([torch.full((D_MODEL,), 1.0 / math.sqrt(HEAD_DIM)), torch.ones(2 * D_MODEL)])
+        qkv = torch.matmul(x_new, (w * scale[:, None]).t()) + b * scale  # [B,1,3d]
+        # [B,1,3d] is [B, 3, H, 1, hd] in memory: q, the new key and the new value, per head.
+        q, new_keys, new_values = qkv.reshape(x_new.shape[0], 3, HEADS, 1, HEAD_DIM).unbind(1)
 
-        keys = torch.cat([past_keys, new_keys], dim=2)                 # [B,H,P+1,hd]
-        values = torch.cat([past_values, new_values], dim=2)
-        new_mask = torch.zeros_like(x_new[:, :, 0], dtype=torch.bool)  # [B,1]: never masked
-        mask = torch.cat([past_mask, new_mask], dim=1)                 # [B,P+1]
-
-        scores = torch.matmul(q / math.sqrt(HEAD_DIM), keys.transpose(-2, -1))  # [B,H,1,P+1]
-        scores = scores.masked_fill(mask[:, None, None, :], float("-inf"))
-        weights = torch.softmax(scores, dim=-1)
-        ctx = torch.matmul(weights, values)                            # [B,H,1,hd]
-        ctx = ctx.transpose(1, 2).reshape(ctx.shape[0], 1, D_MODEL)   # [B,1,d]
-        out = self.mha.out_proj(ctx)
+        # The past and the new position are scored apart and only the scores are concatenated:
+        # concatenating the cached keys and values would copy the whole cache on every event.
+        past_scores = torch.matmul(q, past_keys.transpose(-2, -1))             # [B,H,1,P]
+        past_scores = past_scores.masked_fill(past_mask[:, None, None, :], float("-inf"))
+        new_score = (q * new_keys).sum(-1, keepdim=True)                     # [B,H,1,1]: never masked
+        weights = torch.softmax(torch.cat([past_scores, new_score], dim=-1), dim=-1)  # [B,H,1,P+1]
+        ctx = torch.matmul(weights[..., :-1], past_values) + weights[..., -1:] * new_values  # [B,H,1,hd]
+        out = self.mha.out_proj(ctx.reshape(x_new.shape[0], 1, D_MODEL))   # heads are contiguous
         return out, weights, new_keys, new_values
 
 
