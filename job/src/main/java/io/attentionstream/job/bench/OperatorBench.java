@@ -36,8 +36,8 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
  * short at each barrier.
  */
 final class OperatorBench {
-    /** Events the generator holds in memory at most (64 floats each). */
-    private static final long MAX_EVENTS = 8_000_000;
+    /** Events of one run at most: a bound on how long a run can take when the rate guess is far too high. */
+    private static final long MAX_EVENTS = 40_000_000;
 
     private OperatorBench() {}
 
@@ -56,8 +56,10 @@ final class OperatorBench {
      */
     static PathResult runIncremental(Path modelFile, int heads, int n, BenchSettings s, Machine machine,
                                      double fullWindowsPerSecond) throws Exception {
-        // Start from a tenfold guess over full mode; the probe's interval is what is measured.
-        return run(BenchPath.INCREMENTAL, modelFile, heads, n, s, machine, 10 * fullWindowsPerSecond);
+        // The model alone on resident caches bounds this path's rate from above, so a stream sized
+        // from it lasts at least the warm-up and the measured interval; the probe measures the rate.
+        double bound = IncrementalModelRate.eventsPerSecond(modelFile, n, s.keys(), s.batchSize(), s.threads());
+        return run(BenchPath.INCREMENTAL, modelFile, heads, n, s, machine, Math.max(fullWindowsPerSecond, bound));
     }
 
     private static PathResult run(BenchPath path, Path modelFile, int heads, int n, BenchSettings s, Machine machine,
@@ -66,14 +68,9 @@ final class OperatorBench {
         // A fifth more, so that noise in the estimate does not cut the measured interval short.
         long windowsWanted = (long) Math.ceil(expectedWindowsPerSecond * (s.warmupS() + s.durationS()) * 1.2);
         long eventCount = Math.min(MAX_EVENTS, windowsWanted + (long) s.keys() * (n - 1));
-        if (eventCount > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("The operator path would need " + eventCount
-                    + " events: lower --duration-s.");
-        }
-        Event[] events = new SyntheticStream(s.dim(), 11).events((int) eventCount, s.keys());
         long expected = incremental ? eventCount : SyntheticStream.windowsOf(eventCount, s.keys(), n);
         String runId = path.cliName() + "-" + n + "-" + UUID.randomUUID();
-        OperatorProbe probe = OperatorProbe.register(runId, events, expected, Duration.ofSeconds(s.warmupS()).toNanos());
+        OperatorProbe probe = OperatorProbe.register(runId, new SyntheticStream(s.dim(), 11), s.keys(), expected, Duration.ofSeconds(s.warmupS()).toNanos());
         try {
             StreamExecutionEnvironment env = LocalRun.environment(s.parallelism());
             build(env, runId, eventCount, modelFile, n, s, incremental);

@@ -10,7 +10,8 @@ import org.apache.flink.api.common.functions.MapFunction;
 
 /**
  * The in-memory ends of the operator path's job, which runs on a MiniCluster in this JVM: the
- * pre-generated events it reads, and the clock at its end. Functions find their run's probe by id,
+ * generated events it reads (made as the source asks for them, from a pool of vectors, so a long
+ * run costs no memory), and the clock at its end. Functions find their run's probe by id,
  * since Flink ships them serialized.
  *
  * <p>The measured interval starts at the first output after the warm-up and ends at the last
@@ -19,7 +20,8 @@ import org.apache.flink.api.common.functions.MapFunction;
 final class OperatorProbe {
     private static final Map<String, OperatorProbe> RUNS = new ConcurrentHashMap<>();
 
-    private final Event[] events;
+    private final SyntheticStream stream;
+    private final int keys;
     private final long expectedWindows;
     private final long warmupNanos;
     private final AtomicLong rejected = new AtomicLong();
@@ -35,14 +37,15 @@ final class OperatorProbe {
     private long endCpu;
     private ThreadCpu.Snapshot endThreads;
 
-    private OperatorProbe(Event[] events, long expectedWindows, long warmupNanos) {
-        this.events = events;
+    private OperatorProbe(SyntheticStream stream, int keys, long expectedWindows, long warmupNanos) {
+        this.stream = stream;
+        this.keys = keys;
         this.expectedWindows = expectedWindows;
         this.warmupNanos = warmupNanos;
     }
 
-    static OperatorProbe register(String runId, Event[] events, long expectedWindows, long warmupNanos) {
-        OperatorProbe probe = new OperatorProbe(events, expectedWindows, warmupNanos);
+    static OperatorProbe register(String runId, SyntheticStream stream, int keys, long expectedWindows, long warmupNanos) {
+        OperatorProbe probe = new OperatorProbe(stream, keys, expectedWindows, warmupNanos);
         RUNS.put(runId, probe);
         return probe;
     }
@@ -116,11 +119,11 @@ final class OperatorProbe {
         return latencies;
     }
 
-    /** Source side: event {@code i} of the pre-generated stream, stamped with the time it leaves the source. */
+    /** Source side: event {@code i} of the generated stream, stamped with the time it leaves the source. */
     static final class EventAt implements MapFunction<Long, Event> {
         private static final long serialVersionUID = 1L;
         private final String runId;
-        private transient Event[] events;
+        private transient OperatorProbe probe;
 
         EventAt(String runId) {
             this.runId = runId;
@@ -128,12 +131,10 @@ final class OperatorProbe {
 
         @Override
         public Event map(Long i) {
-            if (events == null) {
-                events = of(runId).events;
+            if (probe == null) {
+                probe = of(runId);
             }
-            Event e = events[(int) (long) i];
-            e.timestamp = System.currentTimeMillis();
-            return e;
+            return probe.stream.event(i, probe.keys, System.currentTimeMillis());
         }
     }
 

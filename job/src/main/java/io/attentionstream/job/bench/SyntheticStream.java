@@ -18,6 +18,8 @@ final class SyntheticStream {
 
     private final int dim;
     private final float[][] vectors;
+    /** Key names, made once: {@link #event} runs once per event of a long stream. */
+    private String[] names = new String[0];
 
     SyntheticStream(int dim, long seed) {
         this.dim = dim;
@@ -54,7 +56,14 @@ final class SyntheticStream {
 
     /** Event {@code i} of a stream of {@code keys} keys taking turns. */
     Event event(long i, int keys, long timestamp) {
-        return Event.ofFeatures(keyName((int) (i % keys)), i / keys, timestamp, vector(i));
+        if (names.length != keys) {
+            String[] made = new String[keys];
+            for (int k = 0; k < keys; k++) {
+                made[k] = keyName(k);
+            }
+            names = made;
+        }
+        return Event.ofFeatures(names[(int) (i % keys)], i / keys, timestamp, vector(i));
     }
 
     /** The first {@code count} events of a stream of {@code keys} keys, timestamps 1 ms apart. */

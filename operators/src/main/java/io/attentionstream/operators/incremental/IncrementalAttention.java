@@ -83,7 +83,11 @@ public class IncrementalAttention extends AbstractStreamOperator<AttentionOutput
     /** Every reason this operator rejects an event for. */
     public static final Set<RejectReason> REASONS = reasons();
 
-    /** The last accepted position before any event: positions start at 0. */
+    /**
+     * Native memory for caches kept in the model's input layout ({@link IncrementalAttentionModel#keepResident}):
+     * 64 MiB is 256 keys at {@code n = 512} and {@code d = 64}.
+     */
+    static final long RESIDENT_BYTES = 64L << 20;
 
     private final IncrementalConfig config;
     /** The model travels with the operator, so task managers need no access to the file. */
@@ -115,6 +119,7 @@ public class IncrementalAttention extends AbstractStreamOperator<AttentionOutput
             throw new ModelLoadException("The model takes " + signature.featureDim() + " features per event but the"
                     + " windower is set up for " + config.windower().featureDim() + ": build both from the same --model.");
         }
+        model.keepResident(config.cacheLimit(), residentRows(config.batchSize(), config.cacheLimit(), signature.cacheWidth()));
         records = new IncrementalRecords(signature, model.sha256());
         metrics = new IncrementalMetrics(getMetricGroup(), REASONS);
         checks = new EventChecks(config.windower());
@@ -269,6 +274,10 @@ public class IncrementalAttention extends AbstractStreamOperator<AttentionOutput
         for (Event event : wave) {
             setCurrentKey(event.key);
             KeyValueCache past = cache.value();
+            if (past != null && past.id == 0) {
+                // Restored from state written before caches had ids: name it, so that it can stay resident.
+                past.id = KeyValueCache.newId();
+            }
             caches.add(past);
             steps.add(new IncrementalStep(event.features, past));
         }
@@ -344,6 +353,16 @@ public class IncrementalAttention extends AbstractStreamOperator<AttentionOutput
     private RejectedRecord deadLetter(Event event, Rejection rejection) {
         // Processing time is the wall clock in a running job (and the harness's clock in tests).
         return rejection.deadLetter(event, getProcessingTimeService().getCurrentProcessingTime());
+    }
+
+    /**
+     * Rows of resident caches: twice the batch, so keys that alternate between batches stay
+     * resident, and at least 16; at most what {@link #RESIDENT_BYTES} holds.
+     */
+    static int residentRows(int batchSize, int cacheLimit, int cacheWidth) {
+        long rowBytes = 2L * cacheLimit * cacheWidth * Float.BYTES + cacheLimit;
+        long byMemory = Math.max(1, RESIDENT_BYTES / Math.max(1, rowBytes));
+        return (int) Math.min(byMemory, Math.max(16, 2L * batchSize));
     }
 
     private static Set<RejectReason> reasons() {

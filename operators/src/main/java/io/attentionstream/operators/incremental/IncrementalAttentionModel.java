@@ -32,6 +32,11 @@ import org.slf4j.LoggerFactory;
  * a batch is cut into several runs only where the padding would cost more than a run
  * ({@link #groupsByCacheLength}).
  *
+ * <p>With {@link #keepResident}, caches at least half full stay between runs in the model's input
+ * layout ({@link ResidentRows}), and a run reads them in place: such a step costs no copy of its
+ * past, which at {@code n = 512} is more than the model's own work. Shorter caches are copied into
+ * a left-padded batch as above, so that a new key does not pay for {@code n − 1} slots it lacks.
+ *
  * <p>One instance is not thread-safe (it reuses its tensor buffers); use one per task. The
  * {@link OrtEnvironment} is the JVM-wide one and is never closed here.
  */
@@ -53,6 +58,9 @@ public final class IncrementalAttentionModel implements AutoCloseable {
     enum Tensor { NEW_FEATURES, PAST_KEYS, PAST_VALUES, PAST_MASK, OUTPUT, WEIGHTS, NEW_KEYS, NEW_VALUES }
 
     private final TensorArena<Tensor> buffers = new TensorArena<>(Tensor.class);
+    /** Null until {@link #keepResident}: every step is then copied into its batch. */
+    private ResidentRows resident;
+    private long waves;
     /** Zeros for the empty slots of a left-padded cache; grows to the longest padding seen. */
     private float[] zeros;
 
@@ -98,9 +106,29 @@ public final class IncrementalAttentionModel implements AutoCloseable {
     }
 
     /**
+     * Keeps caches of {@code limit} entries resident between runs, in up to {@code maxRows} rows
+     * of {@code 2 · limit · heads · headDim} floats of native memory. Caches of another limit, or
+     * without an {@link KeyValueCache#id}, are still copied into each batch.
+     */
+    public void keepResident(int limit, int maxRows) {
+        resident = limit < 1 ? null : new ResidentRows(signature.heads(), signature.headDim(), limit, maxRows);
+    }
+
+    /** Rows in use for resident caches, or 0 without {@link #keepResident}; for metrics and tests. */
+    public int residentRows() {
+        return resident == null ? 0 : resident.rows();
+    }
+
+    /** Caches copied into a resident row so far (not resident yet, or changed since). */
+    public long residentCopies() {
+        return resident == null ? 0 : resident.copies();
+    }
+
+    /**
      * Runs the model on a batch of steps, at most one per key (a key's next step needs this one's
-     * new key and value), and returns one result per step, in order. Steps are grouped by cache
-     * length; each group is one {@code run()}.
+     * new key and value), and returns one result per step, in order. Resident steps run over
+     * spans of their rows; the others are grouped by cache length; each span or group is one
+     * {@code run()}.
      *
      * @throws IllegalArgumentException when a step does not fit the model
      * @throws InferenceException when ONNX Runtime fails
@@ -112,14 +140,139 @@ public final class IncrementalAttentionModel implements AutoCloseable {
             valid += steps.get(i).pastLength();
         }
         StepResult[] results = new StepResult[steps.size()];
-        List<int[]> groups = groupsByCacheLength(steps);
+        List<Integer> inRows = new ArrayList<>();
+        List<IncrementalStep> copied = new ArrayList<>();
+        List<Integer> copiedIndex = new ArrayList<>();
+        for (int i = 0; i < steps.size(); i++) {
+            if (resident != null && inRows.size() < resident.maxRows() && residentCandidate(steps.get(i))) {
+                inRows.add(i);
+            } else {
+                copied.add(steps.get(i));
+                copiedIndex.add(i);
+            }
+        }
+        int runs = 0;
         long padded = 0;
-        for (int[] group : groups) {
-            int past = steps.get(group[0]).pastLength();
-            runGroup(steps, group, past, results);
+        if (!inRows.isEmpty()) {
+            List<KeyValueCache> caches = new ArrayList<>(inRows.size());
+            for (int i : inRows) {
+                caches.add(steps.get(i).past());
+            }
+            int[] rows = resident.place(caches, ++waves);
+            for (Span span : spans(inRows, rows, resident.limit())) {
+                runSpan(steps, span, results);
+                runs++;
+                padded += (long) span.count() * resident.limit();
+            }
+        }
+        StepResult[] copiedResults = new StepResult[copied.size()];
+        for (int[] group : groupsByCacheLength(copied)) {
+            int past = copied.get(group[0]).pastLength();
+            runGroup(copied, group, past, copiedResults);
+            runs++;
             padded += (long) group.length * past;
         }
-        return new IncrementalInference(List.of(results), groups.size(), valid, padded);
+        for (int j = 0; j < copied.size(); j++) {
+            results[copiedIndex.get(j)] = copiedResults[j];
+        }
+        return new IncrementalInference(List.of(results), runs, valid, padded);
+    }
+
+    /** A cache the resident rows take: of their limit, with an id, and at least half full. */
+    private boolean residentCandidate(IncrementalStep step) {
+        KeyValueCache past = step.past();
+        return past != null && past.id != 0 && past.limit == resident.limit() && 2 * past.entries() >= past.limit;
+    }
+
+    /**
+     * One {@code run()} over the resident rows {@code first .. first + count − 1}: {@code steps[i]}
+     * (an index into the batch) is in row {@code rows[i]}; the other rows are computed and ignored.
+     */
+    record Span(int first, int count, int[] steps, int[] rows) {}
+
+    /**
+     * Cuts the steps' rows, in row order, into spans of one {@code run()} each: rows between two
+     * steps' rows are computed and thrown away, so a span is cut where such idle rows would cost
+     * more than a run ({@link #PADDED_SLOTS_PER_RUN}, counting a row as its {@code limit} slots).
+     */
+    static List<Span> spans(List<Integer> stepIndexes, int[] rows, int limit) {
+        Integer[] order = new Integer[rows.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, Comparator.comparingInt(i -> rows[i]));
+        long rowCost = limit + 1L;
+        List<Span> spans = new ArrayList<>();
+        int start = 0;
+        for (int i = 1; i <= order.length; i++) {
+            if (i == order.length || (rows[order[i]] - rows[order[i - 1]] - 1) * rowCost > PADDED_SLOTS_PER_RUN) {
+                int[] spanSteps = new int[i - start];
+                int[] spanRows = new int[i - start];
+                for (int j = start; j < i; j++) {
+                    spanSteps[j - start] = stepIndexes.get(order[j]);
+                    spanRows[j - start] = rows[order[j]];
+                }
+                int first = spanRows[0];
+                spans.add(new Span(first, spanRows[spanRows.length - 1] - first + 1, spanSteps, spanRows));
+                start = i;
+            }
+        }
+        return spans;
+    }
+
+    /** One run over a span of resident rows; the new entries go into the rows as well as the results. */
+    private void runSpan(List<IncrementalStep> steps, Span span, StepResult[] results) {
+        int batch = span.count();
+        int heads = signature.heads();
+        int headDim = signature.headDim();
+        int dOut = signature.outputDim();
+        int d = signature.featureDim();
+        int past = resident.limit();
+
+        FloatBuffer x = buffers.get(Tensor.NEW_FEATURES, 4L * batch * d).asFloatBuffer();
+        // Idle rows get zeros: their results are thrown away, but they must be finite.
+        x.put(0, zeros(batch * d), 0, batch * d);
+        for (int j = 0; j < span.steps().length; j++) {
+            x.put((span.rows()[j] - span.first()) * d, steps.get(span.steps()[j]).features(), 0, d);
+        }
+        ByteBuffer out = buffers.get(Tensor.OUTPUT, 4L * batch * dOut);
+        ByteBuffer weights = buffers.get(Tensor.WEIGHTS, 4L * batch * heads * (past + 1));
+        ByteBuffer newKeys = buffers.get(Tensor.NEW_KEYS, 4L * batch * heads * headDim);
+        ByteBuffer newValues = buffers.get(Tensor.NEW_VALUES, 4L * batch * heads * headDim);
+        run(batch, past, x, resident.keys(span.first(), batch), resident.values(span.first(), batch),
+                resident.mask(span.first(), batch), out, weights, newKeys, newValues);
+
+        FloatBuffer outF = out.asFloatBuffer();
+        FloatBuffer weightsF = weights.asFloatBuffer();
+        FloatBuffer newKeysF = newKeys.asFloatBuffer();
+        FloatBuffer newValuesF = newValues.asFloatBuffer();
+        float[] row = new float[heads * (past + 1)];
+        for (int j = 0; j < span.steps().length; j++) {
+            int index = span.rows()[j] - span.first();
+            KeyValueCache cache = steps.get(span.steps()[j]).past();
+            int cached = cache.entries();
+            int length = cached + 1;
+            float[] output = new float[dOut];
+            outF.get(index * dOut, output, 0, dOut);
+            weightsF.get(index * heads * (past + 1), row, 0, row.length);
+            // Per head: the cached entries in event order (their slots wrap once the cache is
+            // full), then the new position, which the model puts last.
+            float[] w = new float[heads * length];
+            int start = cached == 0 ? 0 : cache.slotOf(0);
+            int first = Math.min(cached, past - start);
+            for (int h = 0; h < heads; h++) {
+                int from = h * (past + 1);
+                System.arraycopy(row, from + start, w, h * length, first);
+                System.arraycopy(row, from, w, h * length + first, cached - first);
+                w[h * length + cached] = row[from + past];
+            }
+            float[] key = new float[heads * headDim];
+            newKeysF.get(index * key.length, key, 0, key.length);
+            float[] value = new float[heads * headDim];
+            newValuesF.get(index * value.length, value, 0, value.length);
+            resident.append(span.rows()[j], cache, newKeysF, newValuesF, index);
+            results[span.steps()[j]] = new StepResult(length, output, w, key, value);
+        }
     }
 
     /**
@@ -169,7 +322,21 @@ public final class IncrementalAttentionModel implements AutoCloseable {
         ByteBuffer newKeys = buffers.get(Tensor.NEW_KEYS, 4L * batch * heads * headDim);
         ByteBuffer newValues = buffers.get(Tensor.NEW_VALUES, 4L * batch * heads * headDim);
 
+        run(batch, past, x, keys, values, mask, out, weights, newKeys, newValues);
+        List<StepResult> groupResults = extract(steps, past, out.asFloatBuffer(), weights.asFloatBuffer(),
+                newKeys.asFloatBuffer(), newValues.asFloatBuffer());
+        for (int b = 0; b < batch; b++) {
+            results[group[b]] = groupResults.get(b);
+        }
+    }
+
+    /** One {@code run()} with every tensor backed by the given buffers; the outputs are written in place. */
+    private void run(int batch, int past, FloatBuffer x, FloatBuffer keys, FloatBuffer values, ByteBuffer mask,
+                     ByteBuffer out, ByteBuffer weights, ByteBuffer newKeys, ByteBuffer newValues) {
         IncrementalNames names = signature.names();
+        int heads = signature.heads();
+        int headDim = signature.headDim();
+        int dOut = signature.outputDim();
         long[] pastShape = {batch, heads, past, headDim};
         long[] entryShape = {batch, heads, 1, headDim};
         try (OnnxTensor xNew = OnnxTensor.createTensor(env, x, new long[] {batch, 1, signature.featureDim()});
@@ -185,13 +352,7 @@ public final class IncrementalAttentionModel implements AutoCloseable {
             Map<String, OnnxTensor> pinned = Map.of(signature.outputName(), outT, signature.weightsName(), weightsT,
                     names.newKeys(), newKeysT, names.newValues(), newValuesT);
             // Outputs are pinned to our buffers: ONNX Runtime writes them in place.
-            try (OrtSession.Result ignored = session.run(inputs, pinned)) {
-                List<StepResult> groupResults = extract(steps, past, out.asFloatBuffer(), weights.asFloatBuffer(),
-                        newKeys.asFloatBuffer(), newValues.asFloatBuffer());
-                for (int b = 0; b < batch; b++) {
-                    results[group[b]] = groupResults.get(b);
-                }
-            }
+            session.run(inputs, pinned).close();
         } catch (OrtException e) {
             throw new InferenceException("ONNX Runtime failed on a batch of " + batch + " steps with up to " + past
                     + " cached events: " + OrtSessions.firstLine(e.getMessage()), e);

@@ -2,6 +2,7 @@ package io.attentionstream.operators.incremental;
 
 import java.nio.FloatBuffer;
 import java.util.Arrays;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One key's projected keys and values of its last {@code n − 1} accepted events since its last
@@ -11,6 +12,10 @@ import java.util.Arrays;
  * <p>A Flink POJO (public fields, no-arg constructor) kept in keyed state, with primitive arrays:
  * a key costs at most {@code 2·(n−1)·width} floats and {@code 2·(n−1)} longs. The arrays grow by
  * doubling up to the limit, so a key with few events stays small.
+ *
+ * <p>{@link #id} and {@link #version} name the exact contents, so a copy of them held elsewhere
+ * (the model's resident rows) can tell whether it is still current: a new cache gets a new id and
+ * every append a new version.
  */
 public class KeyValueCache {
     /** Most entries held: the window size minus one. */
@@ -23,6 +28,10 @@ public class KeyValueCache {
     public int start;
     /** Entries held. */
     public int size;
+    /** Random and never 0 for a cache made by {@link #create}; 0 for one restored from before ids existed. */
+    public long id;
+    /** Appends since the cache was made. */
+    public long version;
     public long[] positions;
     public long[] timestamps;
     /**
@@ -50,11 +59,21 @@ public class KeyValueCache {
         cache.limit = limit;
         cache.width = heads * headDim;
         cache.headDim = headDim;
+        cache.id = newId();
         cache.positions = new long[0];
         cache.timestamps = new long[0];
         cache.keys = new float[0];
         cache.values = new float[0];
         return cache;
+    }
+
+    /** A random id, never 0. */
+    public static long newId() {
+        long id;
+        do {
+            id = ThreadLocalRandom.current().nextLong();
+        } while (id == 0);
+        return id;
     }
 
     /** Entries held, at most {@link #limit}. */
@@ -103,6 +122,35 @@ public class KeyValueCache {
         }
     }
 
+    /**
+     * Writes every entry's key and value into a row of {@code heads × limit × headDim} floats from
+     * {@code offset}, each in its own slot (not oldest first): the layout of the model's resident
+     * rows. Slots the cache does not fill yet are left as they are.
+     */
+    public void copySlotsInto(FloatBuffer keyRow, FloatBuffer valueRow, int offset) {
+        int slots = positions.length;
+        if (slots == limit) {
+            // Full size: the arrays have the row's layout already.
+            keyRow.put(offset, keys, 0, limit * width);
+            valueRow.put(offset, values, 0, limit * width);
+            return;
+        }
+        for (int h = 0; h < heads(); h++) {
+            keyRow.put(offset + h * limit * headDim, keys, h * slots * headDim, size * headDim);
+            valueRow.put(offset + h * limit * headDim, values, h * slots * headDim, size * headDim);
+        }
+    }
+
+    /** The slot that the {@code i}-th entry, oldest first, is in. */
+    public int slotOf(int i) {
+        return checkedSlot(i);
+    }
+
+    /** The slot the next {@link #append} writes: the next free one, or the oldest entry's once full. */
+    public int nextSlot() {
+        return size < limit ? size : start;
+    }
+
     /** Position of the {@code i}-th entry, oldest first. */
     public long position(int i) {
         return positions[checkedSlot(i)];
@@ -122,6 +170,7 @@ public class KeyValueCache {
         if (limit == 0) {
             return;
         }
+        version++;
         int slot;
         if (size < limit) {
             grow(size + 1);
