@@ -41,8 +41,8 @@ public final class BenchRunner {
         if (s.runs(BenchPath.ORT_FLOOR)) {
             checkModel(s.floorModel());
         }
-        out.printf(Locale.ROOT, "settings: d=%d, B=%d, %d intra-op thread(s), stride %d, weights %s, output rows %s, "
-                        + "warm-up %d s (pipeline %d s), %d s per path%n", s.dim(), s.batchSize(), s.threads(), BenchSettings.STRIDE,
+        out.printf(Locale.ROOT, "settings: d=%d, B=%d (incremental: %d events), %d intra-op thread(s), stride %d, weights %s, output rows %s, "
+                        + "warm-up %d s (pipeline %d s), %d s per path%n", s.dim(), s.batchSize(), s.incrementalBatchSize(), s.threads(), BenchSettings.STRIDE,
                 s.weights().cliName(), s.outputRows().cliName(), s.warmupS(), s.pipelineWarmupS(), s.durationS());
 
         List<PathResult> results = new ArrayList<>();
@@ -110,7 +110,7 @@ public final class BenchRunner {
     private double bareRate(int n, Machine machine) throws Exception {
         Double rate = bareRates.get(n);
         if (rate == null) {
-            BenchSettings calibration = new BenchSettings(List.of(n), List.of(), List.of(), s.dim(), s.batchSize(), s.threads(), 0, 0,
+            BenchSettings calibration = new BenchSettings(List.of(n), List.of(), List.of(), s.dim(), s.batchSize(), s.incrementalBatchSize(), s.threads(), 0, 0,
                     CALIBRATION_S, true, s.paths(), s.model(), s.floorModel(), s.out(), s.weights(), s.outputRows(),
                     s.keys(), s.parallelism(), s.batchTimeoutMs(), s.checkpointIntervalMs(), s.sinks());
             rate = ModelRunBench.run(BenchPath.ORT_BARE, s.model(), n, calibration, machine).windowsPerSecond();

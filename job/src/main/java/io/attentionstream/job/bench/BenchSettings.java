@@ -15,6 +15,7 @@ import java.util.Set;
  * @param pipelineWindowSizes those of {@code windowSizes} the pipeline path runs at ({@code --quick}: the first only)
  * @param dim feature width d; must be the models'
  * @param batchSize B, windows per run() for every path but naive
+ * @param incrementalBatchSize events per batch of the incremental path (each key at most once per run())
  * @param threads ONNX Runtime intra-op threads of every session
  * @param warmupS seconds run before each measurement
  * @param incrementalWindowSizes window sizes at which the incremental path runs, beside the
@@ -36,7 +37,7 @@ import java.util.Set;
  * @param sinks the pipeline job's sinks: the job's own (exactly-once) or an experiment
  */
 public record BenchSettings(List<Integer> windowSizes, List<Integer> pipelineWindowSizes, List<Integer> incrementalWindowSizes, int dim, int batchSize,
-                            int threads, int warmupS, int pipelineWarmupS, int durationS, boolean quick, Set<BenchPath> paths, Path model,
+                            int incrementalBatchSize, int threads, int warmupS, int pipelineWarmupS, int durationS, boolean quick, Set<BenchPath> paths, Path model,
                             Path floorModel, Path out, WeightsMode weights, OutputRows outputRows, int keys,
                             int parallelism, long batchTimeoutMs, long checkpointIntervalMs, SinkMode sinks) {
 
@@ -54,6 +55,8 @@ public record BenchSettings(List<Integer> windowSizes, List<Integer> pipelineWin
                 "--window-sizes takes sizes between 1 and 4096, e.g. 64,256.");
         require(dim >= 1, "--dim must be positive, got " + dim + ".");
         require(batchSize >= 1 && batchSize <= 4096, "--batch-size must be between 1 and 4096, got " + batchSize + ".");
+        require(incrementalBatchSize >= 1 && incrementalBatchSize <= 4096,
+                "--incremental-batch-size must be between 1 and 4096, got " + incrementalBatchSize + ".");
         require(threads >= 1 && threads <= 256, "--threads must be between 1 and 256, got " + threads + ".");
         require(warmupS >= 0, "--warmup-s must be 0 or more, got " + warmupS + ".");
         require(pipelineWarmupS >= 0, "--pipeline-warmup-s must be 0 or more, got " + pipelineWarmupS + ".");
@@ -87,6 +90,7 @@ public record BenchSettings(List<Integer> windowSizes, List<Integer> pipelineWin
         m.put("dim", dim);
         m.put("stride", STRIDE);
         m.put("batch_size", batchSize);
+        m.put("incremental_batch_size", incrementalBatchSize);
         m.put("intra_op_threads", threads);
         m.put("warmup_s", warmupS);
         m.put("pipeline_warmup_s", pipelineWarmupS);

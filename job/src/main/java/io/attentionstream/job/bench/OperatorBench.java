@@ -58,7 +58,7 @@ final class OperatorBench {
                                      double fullWindowsPerSecond) throws Exception {
         // The model alone on resident caches bounds this path's rate from above, so a stream sized
         // from it lasts at least the warm-up and the measured interval; the probe measures the rate.
-        double bound = IncrementalModelRate.eventsPerSecond(modelFile, n, s.keys(), s.batchSize(), s.threads());
+        double bound = IncrementalModelRate.eventsPerSecond(modelFile, n, s.keys(), s.incrementalBatchSize(), s.threads());
         return run(BenchPath.INCREMENTAL, modelFile, heads, n, s, machine, Math.max(fullWindowsPerSecond, bound));
     }
 
@@ -87,7 +87,7 @@ final class OperatorBench {
         long windows = probe.measuredWindows();
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("model", modelFile.getFileName().toString());
-        settings.put("batch_size", s.batchSize());
+        settings.put("batch_size", incremental ? s.incrementalBatchSize() : s.batchSize());
         settings.put("batch_timeout_ms", s.batchTimeoutMs());
         settings.put("intra_op_threads", s.threads());
         settings.put("parallelism", s.parallelism());
@@ -126,7 +126,7 @@ final class OperatorBench {
                 .inputKind(InputKind.FEATURES)
                 .featureDim(s.dim())
                 .build();
-        BatchingConfig batching = new BatchingConfig(s.batchSize(), s.batchTimeoutMs(), s.weights(), s.outputRows(),
+        BatchingConfig batching = new BatchingConfig(incremental ? s.incrementalBatchSize() : s.batchSize(), s.batchTimeoutMs(), s.weights(), s.outputRows(),
                 ModelConfig.builder().expectedKind(InputKind.FEATURES).intraOpThreads(s.threads()).build());
 
         SingleOutputStreamOperator<AttentionOutput> attention;

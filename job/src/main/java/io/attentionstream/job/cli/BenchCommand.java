@@ -45,6 +45,11 @@ public class BenchCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "8", paramLabel = "B", description = "Windows per run() (all paths but naive). Default: ${DEFAULT-VALUE}.")
     int batchSize;
 
+    @Option(names = "--incremental-batch-size", defaultValue = "16", paramLabel = "B",
+            description = "Events per batch of the incremental path: a key's events in one batch take turns, so more than"
+                    + " --keys only adds runs. Default: ${DEFAULT-VALUE}.")
+    int incrementalBatchSize;
+
     @Option(names = "--threads", defaultValue = "1", paramLabel = "N", description = "ONNX Runtime intra-op threads of every session. Default: ${DEFAULT-VALUE}.")
     int threads;
 
@@ -118,7 +123,7 @@ public class BenchCommand implements Callable<Integer> {
         paths.forEach(p -> chosen.add(BenchPath.fromCliName(p)));
         List<Integer> pipelineSizes = quick ? List.of(windowSizes.get(0)) : new ArrayList<>(windowSizes);
         List<Integer> incrementalSizes = quick ? List.of(incrementalWindowSizes.get(0)) : incrementalWindowSizes;
-        return new BenchSettings(windowSizes, pipelineSizes, incrementalSizes, dim, batchSize, threads,
+        return new BenchSettings(windowSizes, pipelineSizes, incrementalSizes, dim, batchSize, incrementalBatchSize, threads,
                 warmupS != null ? warmupS : quick ? QUICK_WARMUP_S : DEFAULT_WARMUP_S,
                 pipelineWarmupS != null ? pipelineWarmupS : quick ? QUICK_PIPELINE_WARMUP_S : DEFAULT_PIPELINE_WARMUP_S,
                 durationS != null ? durationS : quick ? QUICK_DURATION_S : DEFAULT_DURATION_S,

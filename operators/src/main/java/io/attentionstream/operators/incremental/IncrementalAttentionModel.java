@@ -11,11 +11,14 @@ import io.attentionstream.operators.model.ModelConfig;
 import io.attentionstream.operators.model.OrtSessions;
 import io.attentionstream.operators.model.TensorArena;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -58,6 +61,11 @@ public final class IncrementalAttentionModel implements AutoCloseable {
     enum Tensor { NEW_FEATURES, PAST_KEYS, PAST_VALUES, PAST_MASK, OUTPUT, WEIGHTS, NEW_KEYS, NEW_VALUES }
 
     private final TensorArena<Tensor> buffers = new TensorArena<>(Tensor.class);
+    /** Most spans whose tensors are kept: a steady stream runs over the same few spans. */
+    private static final int SPAN_TENSORS_KEPT = 8;
+    /** Tensors of recent spans of resident rows, by first row and count; closed when dropped. */
+    private final Map<Long, SpanTensors> spanTensors = new LinkedHashMap<>(16, 0.75f, true);
+    private int spanTensorsGeneration = -1;
     /** Null until {@link #keepResident}: every step is then copied into its batch. */
     private ResidentRows resident;
     private long waves;
@@ -229,23 +237,25 @@ public final class IncrementalAttentionModel implements AutoCloseable {
         int d = signature.featureDim();
         int past = resident.limit();
 
-        FloatBuffer x = buffers.get(Tensor.NEW_FEATURES, 4L * batch * d).asFloatBuffer();
+        SpanTensors tensors = spanTensors(span.first(), batch);
+        FloatBuffer x = tensors.x;
         // Idle rows get zeros: their results are thrown away, but they must be finite.
         x.put(0, zeros(batch * d), 0, batch * d);
         for (int j = 0; j < span.steps().length; j++) {
             x.put((span.rows()[j] - span.first()) * d, steps.get(span.steps()[j]).features(), 0, d);
         }
-        ByteBuffer out = buffers.get(Tensor.OUTPUT, 4L * batch * dOut);
-        ByteBuffer weights = buffers.get(Tensor.WEIGHTS, 4L * batch * heads * (past + 1));
-        ByteBuffer newKeys = buffers.get(Tensor.NEW_KEYS, 4L * batch * heads * headDim);
-        ByteBuffer newValues = buffers.get(Tensor.NEW_VALUES, 4L * batch * heads * headDim);
-        run(batch, past, x, resident.keys(span.first(), batch), resident.values(span.first(), batch),
-                resident.mask(span.first(), batch), out, weights, newKeys, newValues);
+        try {
+            // Outputs are pinned to the span's buffers: ONNX Runtime writes them in place.
+            session.run(tensors.inputs, tensors.outputs).close();
+        } catch (OrtException e) {
+            throw new InferenceException("ONNX Runtime failed on a batch of " + batch + " steps with " + past
+                    + " cached events each: " + OrtSessions.firstLine(e.getMessage()), e);
+        }
 
-        FloatBuffer outF = out.asFloatBuffer();
-        FloatBuffer weightsF = weights.asFloatBuffer();
-        FloatBuffer newKeysF = newKeys.asFloatBuffer();
-        FloatBuffer newValuesF = newValues.asFloatBuffer();
+        FloatBuffer outF = tensors.out;
+        FloatBuffer weightsF = tensors.weights;
+        FloatBuffer newKeysF = tensors.newKeys;
+        FloatBuffer newValuesF = tensors.newValues;
         float[] row = new float[heads * (past + 1)];
         for (int j = 0; j < span.steps().length; j++) {
             int index = span.rows()[j] - span.first();
@@ -359,6 +369,90 @@ public final class IncrementalAttentionModel implements AutoCloseable {
         }
     }
 
+    /**
+     * The tensors of a span of resident rows, made once and reused while the rows stay in the same
+     * buffers: the inputs read the rows in place, the outputs are the span's own buffers.
+     */
+    private SpanTensors spanTensors(int first, int count) {
+        if (spanTensorsGeneration != resident.generation()) {
+            closeSpanTensors();
+            spanTensorsGeneration = resident.generation();
+        }
+        long key = ((long) first << 32) | count;
+        SpanTensors tensors = spanTensors.get(key);
+        if (tensors == null) {
+            if (spanTensors.size() >= SPAN_TENSORS_KEPT) {
+                Map.Entry<Long, SpanTensors> eldest = spanTensors.entrySet().iterator().next();
+                eldest.getValue().close();
+                spanTensors.remove(eldest.getKey());
+            }
+            tensors = new SpanTensors(first, count);
+            spanTensors.put(key, tensors);
+        }
+        return tensors;
+    }
+
+    private void closeSpanTensors() {
+        for (SpanTensors tensors : spanTensors.values()) {
+            tensors.close();
+        }
+        spanTensors.clear();
+    }
+
+    /** The eight tensors of one span of resident rows and the buffers of its new features and outputs. */
+    private final class SpanTensors implements AutoCloseable {
+        final FloatBuffer x;
+        final FloatBuffer out;
+        final FloatBuffer weights;
+        final FloatBuffer newKeys;
+        final FloatBuffer newValues;
+        final Map<String, OnnxTensor> inputs;
+        final Map<String, OnnxTensor> outputs;
+
+        SpanTensors(int first, int count) {
+            int heads = signature.heads();
+            int headDim = signature.headDim();
+            int past = resident.limit();
+            x = floats(count * signature.featureDim());
+            out = floats(count * signature.outputDim());
+            weights = floats(count * heads * (past + 1));
+            newKeys = floats(count * heads * headDim);
+            newValues = floats(count * heads * headDim);
+            IncrementalNames names = signature.names();
+            long[] pastShape = {count, heads, past, headDim};
+            long[] entryShape = {count, heads, 1, headDim};
+            Map<String, OnnxTensor> in = new HashMap<>();
+            Map<String, OnnxTensor> pinned = new HashMap<>();
+            try {
+                in.put(names.newFeatures(), OnnxTensor.createTensor(env, x, new long[] {count, 1, signature.featureDim()}));
+                in.put(names.pastKeys(), OnnxTensor.createTensor(env, resident.keys(first, count), pastShape));
+                in.put(names.pastValues(), OnnxTensor.createTensor(env, resident.values(first, count), pastShape));
+                in.put(names.pastMask(), OnnxTensor.createTensor(env, resident.mask(first, count), new long[] {count, past}, OnnxJavaType.BOOL));
+                pinned.put(signature.outputName(), OnnxTensor.createTensor(env, out, new long[] {count, 1, signature.outputDim()}));
+                pinned.put(signature.weightsName(), OnnxTensor.createTensor(env, weights, new long[] {count, heads, 1, past + 1}));
+                pinned.put(names.newKeys(), OnnxTensor.createTensor(env, newKeys, entryShape));
+                pinned.put(names.newValues(), OnnxTensor.createTensor(env, newValues, entryShape));
+            } catch (OrtException e) {
+                in.values().forEach(OnnxTensor::close);
+                pinned.values().forEach(OnnxTensor::close);
+                throw new InferenceException("ONNX Runtime could not wrap the tensors of " + count + " resident rows: "
+                        + OrtSessions.firstLine(e.getMessage()), e);
+            }
+            inputs = Map.copyOf(in);
+            outputs = Map.copyOf(pinned);
+        }
+
+        private static FloatBuffer floats(int count) {
+            return ByteBuffer.allocateDirect(count * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        }
+
+        @Override
+        public void close() {
+            inputs.values().forEach(OnnxTensor::close);
+            outputs.values().forEach(OnnxTensor::close);
+        }
+    }
+
     private void checkStep(int index, IncrementalStep step) {
         if (step.features().length != signature.featureDim()) {
             throw new IllegalArgumentException("Step " + index + " has " + step.features().length
@@ -434,6 +528,7 @@ public final class IncrementalAttentionModel implements AutoCloseable {
     /** Closes the session; the JVM-wide environment stays open for other tasks. */
     @Override
     public void close() {
+        closeSpanTensors();
         OrtSessions.closeQuietly(session);
     }
 

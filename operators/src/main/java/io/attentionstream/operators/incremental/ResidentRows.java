@@ -48,6 +48,8 @@ final class ResidentRows {
     private final Map<Long, Integer> rowOfCache = new HashMap<>();
     /** Rows handed out so far; the buffers may hold more. */
     private int used;
+    /** Counts reallocations: buffers from {@link #keys}, {@link #values} and {@link #mask} of an earlier one are stale. */
+    private int generation;
     private long placements;
     private long copies;
 
@@ -76,6 +78,11 @@ final class ResidentRows {
     /** Rows handed out so far. */
     int rows() {
         return used;
+    }
+
+    /** Changes whenever the rows move to new buffers, which leaves views taken before it stale. */
+    int generation() {
+        return generation;
     }
 
     /** Caches copied into a row, because they were not resident or their row was stale. */
@@ -200,6 +207,7 @@ final class ResidentRows {
         mask = grown(mask, (long) rows * limit);
         keyFloats = keys.asFloatBuffer();
         valueFloats = values.asFloatBuffer();
+        generation++;
         cacheIds = cacheIds == null ? new long[rows] : Arrays.copyOf(cacheIds, rows);
         versions = versions == null ? new long[rows] : Arrays.copyOf(versions, rows);
         lastUsed = lastUsed == null ? new long[rows] : Arrays.copyOf(lastUsed, rows);
