@@ -102,8 +102,10 @@ public class IncrementalAttention extends AbstractStreamOperator<AttentionOutput
     private transient ValueState<Long> latestTimestamp;
     private transient InternalTimerService<VoidNamespace> timers;
     private transient List<Event> pending;
-    /** Identifies the batch a registered timeout belongs to; a timeout of an earlier batch is ignored. */
-    private transient long batchSequence;
+    /** Processing time at which the first waiting event arrived. */
+    private transient long pendingSince;
+    /** Whether a batch timeout is registered; it fires for whichever batch waits then. */
+    private transient boolean timeoutArmed;
 
     public IncrementalAttention(IncrementalConfig config, byte[] modelBytes) {
         this.config = Objects.requireNonNull(config, "config");
@@ -244,14 +246,32 @@ public class IncrementalAttention extends AbstractStreamOperator<AttentionOutput
         if (pending.size() >= config.batchSize()) {
             flush();
         } else if (pending.size() == 1) {
-            long batch = batchSequence;
-            long deadline = getProcessingTimeService().getCurrentProcessingTime() + config.batchTimeoutMs();
-            getProcessingTimeService().registerTimer(deadline, time -> {
-                if (batch == batchSequence) {
-                    flush();
-                }
-            });
+            pendingSince = getProcessingTimeService().getCurrentProcessingTime();
+            if (!timeoutArmed) {
+                armTimeout(pendingSince + config.batchTimeoutMs());
+            }
         }
+    }
+
+    /**
+     * One processing-time timer at a time, not one per batch: batches that fill before their
+     * timeout leave the armed timer in place, and when it fires it either runs a batch that is due
+     * or moves on to the waiting batch's deadline.
+     */
+    private void armTimeout(long deadline) {
+        timeoutArmed = true;
+        getProcessingTimeService().registerTimer(deadline, time -> {
+            timeoutArmed = false;
+            if (pending.isEmpty()) {
+                return;
+            }
+            long due = pendingSince + config.batchTimeoutMs();
+            if (time >= due) {
+                flush();
+            } else {
+                armTimeout(due);
+            }
+        });
     }
 
     /** Runs every waiting event. Leaves the current key at the last event's: callers do no keyed work after it. */
@@ -261,7 +281,6 @@ public class IncrementalAttention extends AbstractStreamOperator<AttentionOutput
         }
         List<Event> batch = pending;
         pending = new ArrayList<>(config.batchSize());
-        batchSequence++;
         for (List<Event> wave : Waves.of(batch)) {
             runWave(wave);
         }

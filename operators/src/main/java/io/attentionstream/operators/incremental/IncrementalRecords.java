@@ -22,38 +22,22 @@ final class IncrementalRecords {
     /** Call before the new event is appended to {@code past}. */
     AttentionOutput output(Event event, KeyValueCache past, StepResult r) {
         boolean cached = past != null && !past.isEmpty();
-        return AttentionOutput.newBuilder()
-                .setKey(event.key)
-                .setWindowStartPosition(cached ? past.position(0) : event.position)
-                .setWindowEndPosition(event.position)
-                .setWindowStartTimestamp(cached ? past.timestamp(0) : event.timestamp)
-                .setWindowEndTimestamp(event.timestamp)
-                .setLength(r.length())
-                .setRows(1)
-                .setDim(signature.outputDim())
-                .setOutput(FloatArrayView.of(r.output()))
-                .setModel(signature.name())
-                .setModelSha256(sha256)
-                .build();
+        // The all-fields constructor: one record per event, and a builder costs more than the
+        // model's share of a step at n = 64. A field added to the schema breaks this call at compile time.
+        return new AttentionOutput(event.key,
+                cached ? past.position(0) : event.position, event.position,
+                cached ? past.timestamp(0) : event.timestamp, event.timestamp,
+                r.length(), 1, signature.outputDim(), FloatArrayView.of(r.output()),
+                signature.name(), sha256);
     }
 
     /** Call before the new event is appended to {@code past}. */
     AttentionWeights weights(Event event, KeyValueCache past, StepResult r) {
         boolean cached = past != null && !past.isEmpty();
-        return AttentionWeights.newBuilder()
-                .setKey(event.key)
-                .setWindowStartPosition(cached ? past.position(0) : event.position)
-                .setWindowEndPosition(event.position)
-                .setWindowStartTimestamp(cached ? past.timestamp(0) : event.timestamp)
-                .setWindowEndTimestamp(event.timestamp)
-                .setLength(r.length())
-                .setHeads(signature.heads())
-                .setQueryRows(1)
-                .setWeights(FloatArrayView.of(r.weights()))
-                .setModel(signature.name())
-                .setModelSha256(sha256)
-                .build();
+        return new AttentionWeights(event.key,
+                cached ? past.position(0) : event.position, event.position,
+                cached ? past.timestamp(0) : event.timestamp, event.timestamp,
+                r.length(), signature.heads(), 1, FloatArrayView.of(r.weights()),
+                signature.name(), sha256);
     }
-
-    /** A read-only list view of a float array: the record holds the array, not boxed copies. */
 }
