@@ -24,6 +24,7 @@ import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.metrics.Gauge;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
@@ -124,6 +125,10 @@ public class IncrementalAttention extends AbstractStreamOperator<AttentionOutput
         model.keepResident(config.cacheLimit(), residentRows(config.batchSize(), config.cacheLimit(), signature.cacheWidth()));
         records = new IncrementalRecords(signature, model.sha256());
         metrics = new IncrementalMetrics(getMetricGroup(), REASONS);
+        // Copies of caches into the model's resident rows: flat once every busy key is resident;
+        // growing with the event count means more keys take turns than the rows hold.
+        IncrementalAttentionModel running = model;
+        getMetricGroup().gauge("residentCopies", (Gauge<Long>) running::residentCopies);
         checks = new EventChecks(config.windower());
         cache = getPartitionedState(new ValueStateDescriptor<>("cache", KeyValueCache.class));
         lastPosition = getPartitionedState(new ValueStateDescriptor<>("lastPosition", Long.class));
@@ -221,6 +226,12 @@ public class IncrementalAttention extends AbstractStreamOperator<AttentionOutput
     KeyValueCache cacheOf(String key) throws IOException {
         setCurrentKey(key);
         return cache.value();
+    }
+
+    /** Caches the model copied into its resident rows so far: once per cache unless evicted; for tests. */
+    @VisibleForTesting
+    long residentCopies() {
+        return model.residentCopies();
     }
 
     private Rejection check(Event event, long watermark) throws IOException {

@@ -83,6 +83,9 @@ class IncrementalAttentionExactnessTest {
             outputs = h.outputs();
             weights = h.weights();
             assertThat(h.deadLetters()).isEmpty();
+            // Caches read in place from the model's resident rows once half full (4 of 7 entries):
+            // each is copied there once, "a" twice (its flush starts a new cache), never per event.
+            assertThat(h.residentCopies()).as("caches copied into resident rows").isEqualTo(5);
         }
 
         assertThat(outputs).hasSize(stream.size());

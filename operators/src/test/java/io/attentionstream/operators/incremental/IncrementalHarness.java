@@ -156,6 +156,10 @@ final class IncrementalHarness implements AutoCloseable {
         return operator.cacheOf(key);
     }
 
+    long residentCopies() {
+        return operator.residentCopies();
+    }
+
     int stateEntries() {
         return harness.numKeyedStateEntries();
     }
