@@ -103,6 +103,10 @@ public final class BenchRunner {
                     e.getKey(), (Double) e.getValue())));
             out.println(line);
         }
+        if (r.settings().get("model_alone_events_per_s") instanceof Number alone) {
+            out.printf(Locale.ROOT, "    the incremental model alone (resident caches, no Flink): %d events/s; this path reaches %.0f %% of it%n",
+                    alone.longValue(), 100.0 * r.windowsPerSecond() / alone.doubleValue());
+        }
         return r;
     }
 

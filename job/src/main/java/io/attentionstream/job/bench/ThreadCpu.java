@@ -118,6 +118,9 @@ final class ThreadCpu {
         if (name.startsWith("SequenceWindower")) {
             return "task: windower + inference (+ chained sinks)";
         }
+        if (name.startsWith("IncrementalAttention")) {
+            return "task: incremental attention (+ chained sinks)";
+        }
         if (name.startsWith("Source Data Fetcher")) {
             return "task: Kafka source fetcher";
         }

@@ -12,6 +12,8 @@ class ThreadCpuTest {
     void groupsThreadsByWhatTheirNamesSay() {
         assertThat(ThreadCpu.group("SequenceWindower -> BatchedAttention -> (output-sink: Writer) (1/1)#0"))
                 .startsWith("task: windower + inference");
+        assertThat(ThreadCpu.group("IncrementalAttention -> (output-clock -> discard-outputs: Writer) (1/1)#0"))
+                .startsWith("task: incremental attention");
         assertThat(ThreadCpu.group("Source Data Fetcher for Source: kafka-source -> decode (1/1)#0")).isEqualTo("task: Kafka source fetcher");
         assertThat(ThreadCpu.group("Source: kafka-source -> decode -> event-time (1/1)#0")).isEqualTo("task: source + decode");
         assertThat(ThreadCpu.group("kafka-producer-network-thread | producer-bench-n64-max-1-weights-0-1"))
