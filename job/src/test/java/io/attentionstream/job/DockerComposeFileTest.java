@@ -51,6 +51,7 @@ class DockerComposeFileTest {
     private static final List<String> TOPIC_FLAGS = List.of("--input-topic", "--output-topic", "--weights-topic", "--dlq-topic");
     private static final String BROKER = "kafka";
     private static final String PARENT_FIRST = "classloader.parent-first-patterns.additional";
+    private static final String TASK_OFF_HEAP = "taskmanager.memory.task.off-heap.size";
     private static final String PROMETHEUS_FACTORY = "org.apache.flink.metrics.prometheus.PrometheusReporterFactory";
     private static final Pattern TOPIC_FLAG = Pattern.compile("--topic\\s+(\\S+)");
     private static final Pattern BOOTSTRAP_FLAG = Pattern.compile("--bootstrap-server\\s+(\\S+)");
@@ -189,6 +190,9 @@ class DockerComposeFileTest {
                 broken("the cluster loading ONNX Runtime child-first",
                         c -> flinkCluster(c).forEach(s -> editFlinkProperties(c, s, PARENT_FIRST + ": ai.onnxruntime.", "")),
                         flink),
+                broken("the cluster without task off-heap memory for direct buffers",
+                        c -> flinkCluster(c).forEach(s -> editFlinkProperties(c, s, TASK_OFF_HEAP + ": 256m", "")),
+                        flink),
                 broken("the cluster without the Prometheus reporter",
                         c -> flinkCluster(c).forEach(s -> editFlinkProperties(c, s, PROMETHEUS_FACTORY, "org.example.Nothing")),
                         flink),
@@ -322,6 +326,9 @@ class DockerComposeFileTest {
             assertThat(properties).as("FLINK_PROPERTIES of %s equal those of %s", name, cluster.get(0)).isEqualTo(first);
             assertThat(properties.getOrDefault(PARENT_FIRST, "").split(";")).as("%s in %s", PARENT_FIRST, name)
                     .contains("ai.onnxruntime.");
+            // Tensor buffers and incremental mode's resident rows are direct memory, which
+            // Flink caps at its off-heap sizes; task off-heap defaults to 0.
+            assertThat(properties).as("%s of %s", TASK_OFF_HEAP, name).containsKey(TASK_OFF_HEAP);
             assertThat(properties).as("Prometheus reporter of %s", name)
                     .containsEntry("metrics.reporter.prom.factory.class", PROMETHEUS_FACTORY)
                     .containsKey("metrics.reporter.prom.port");
