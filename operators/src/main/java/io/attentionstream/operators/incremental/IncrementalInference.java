@@ -7,9 +7,11 @@ import java.util.List;
  * what the batch cost in padding.
  *
  * @param results one per step, in the order given
- * @param runs ONNX Runtime {@code run()} calls made (one per cache-length group)
+ * @param runs ONNX Runtime {@code run()} calls made: one per span of resident rows and one per
+ *     cache-length group of copied steps
  * @param validSlots cached entries the steps held
- * @param paddedSlots past slots fed to the model ({@code steps × longest cache}), padding included
+ * @param paddedSlots past slots fed to the model, padding included: {@code rows × limit} for a span
+ *     (idle rows too), {@code steps × longest cache} for a group
  */
 public record IncrementalInference(List<StepResult> results, int runs, long validSlots, long paddedSlots) {
 
