@@ -18,9 +18,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -151,8 +153,11 @@ public final class IncrementalAttentionModel implements AutoCloseable {
         List<Integer> inRows = new ArrayList<>();
         List<IncrementalStep> copied = new ArrayList<>();
         List<Integer> copiedIndex = new ArrayList<>();
+        // A cache given twice (not what the operator does) must not share a row with itself.
+        Set<Long> residentIds = new HashSet<>();
         for (int i = 0; i < steps.size(); i++) {
-            if (resident != null && inRows.size() < resident.maxRows() && residentCandidate(steps.get(i))) {
+            if (resident != null && inRows.size() < resident.maxRows() && residentCandidate(steps.get(i))
+                    && residentIds.add(steps.get(i).past().id)) {
                 inRows.add(i);
             } else {
                 copied.add(steps.get(i));

@@ -108,6 +108,25 @@ class ResidentRowsTest {
     }
 
     @Test
+    void theSameCacheTwiceInOneRunIsNotPutInOneRowTwice() {
+        resident.keepResident(5, 4);
+        Stream stream = new Stream(1, 5, 5);
+        for (int wave = 0; wave < 4; wave++) {
+            stream.runWave(List.of(0));
+        }
+        KeyValueCache cache = stream.caches.get(0);
+        List<IncrementalStep> twice = List.of(new IncrementalStep(stream.randomEntry(), cache),
+                new IncrementalStep(stream.randomEntry(), cache));
+
+        List<StepResult> expected = copied.run(twice).results();
+        List<StepResult> actual = resident.run(twice).results();
+
+        for (int i = 0; i < 2; i++) {
+            assertThat(maxAbsDiff(actual.get(i).output(), expected.get(i).output())).as("step %d", i).isLessThanOrEqualTo(SAME_INPUTS);
+        }
+    }
+
+    @Test
     void spansAreCutWhereIdleRowsWouldCostMoreThanARun() {
         List<Integer> steps = List.of(10, 11, 12, 13);
 
