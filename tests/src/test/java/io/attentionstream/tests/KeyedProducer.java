@@ -1,6 +1,7 @@
 package io.attentionstream.tests;
 
 import io.attentionstream.job.demo.SampleStream;
+import io.attentionstream.job.kafka.ByteProducers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -10,7 +11,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /** Sends records in order and returns where each one landed, so tests can find them again. */
 final class KeyedProducer {
@@ -20,12 +20,7 @@ final class KeyedProducer {
     record Coordinates(int partition, long offset) {}
 
     static List<Coordinates> send(Properties clientProps, String topic, List<SampleStream.Record> records) {
-        Properties props = new Properties();
-        props.putAll(clientProps);
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        Properties props = ByteProducers.idempotent(clientProps);
         props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(4 * 1024 * 1024));
         List<Future<RecordMetadata>> sent = new ArrayList<>(records.size());
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {

@@ -1,5 +1,6 @@
 package io.attentionstream.job.bench;
 
+import io.attentionstream.job.kafka.ByteProducers;
 import io.attentionstream.operators.window.Event;
 import io.attentionstream.operators.window.SequenceEventCodec;
 import java.nio.charset.StandardCharsets;
@@ -9,7 +10,6 @@ import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Produces the pipeline path's input: feature events of several keys taking turns, each stamped
@@ -27,12 +27,7 @@ final class SendTimeProducer {
      */
     static long send(Properties clientProps, String topic, SyntheticStream stream, int keys, long first, long count,
                      double rate) {
-        Properties props = new Properties();
-        props.putAll(clientProps);
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        Properties props = ByteProducers.idempotent(clientProps);
         props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "5");
         byte[][] keyBytes = new byte[keys][];
         for (int k = 0; k < keys; k++) {

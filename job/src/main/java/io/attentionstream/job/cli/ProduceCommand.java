@@ -1,6 +1,7 @@
 package io.attentionstream.job.cli;
 
 import io.attentionstream.job.demo.SampleStream;
+import io.attentionstream.job.kafka.ByteProducers;
 import io.attentionstream.operators.model.InputKind;
 import java.util.List;
 import java.util.Properties;
@@ -10,7 +11,6 @@ import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -63,12 +63,7 @@ public class ProduceCommand implements Callable<Integer> {
 
     /** Sends the records in order, idempotently, paced to {@code rate} records/s when positive. */
     public static long send(Properties clientProps, String topic, List<SampleStream.Record> records, int rate) {
-        Properties props = new Properties();
-        props.putAll(clientProps);
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        Properties props = ByteProducers.idempotent(clientProps);
         props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "5");
         long start = System.nanoTime();
         long count = 0;

@@ -3,56 +3,51 @@ package io.attentionstream.operators.batch;
 import io.attentionstream.avro.AttentionOutput;
 import io.attentionstream.avro.AttentionWeights;
 import io.attentionstream.operators.model.FloatArrayView;
-import io.attentionstream.operators.model.ModelSignature;
 import io.attentionstream.operators.model.WindowInference;
 import io.attentionstream.operators.window.Window;
-import java.util.List;
 
-/** Turns a window and its inference into the contract's output records. */
-final class AttentionRecords {
-    private final ModelSignature signature;
+/**
+ * The contract's output records of one model: its name, digest, output width and heads are fixed,
+ * the window's coordinates and the floats come per record. Both operators build their records
+ * here, window mode from a {@link Window}, incremental mode from a key's cache and new event.
+ *
+ * <p>The all-fields constructors, not the builders: one record per window (per event in
+ * incremental mode), and a builder costs more than a small window's share of the model. A field
+ * added to the schema breaks these calls at compile time. The records hold the float arrays
+ * through {@link FloatArrayView}, not boxed copies.
+ */
+public final class AttentionRecords {
+    private final String model;
     private final String sha256;
+    private final int outputDim;
+    private final int heads;
 
-    AttentionRecords(ModelSignature signature, String sha256) {
-        this.signature = signature;
+    public AttentionRecords(String model, String sha256, int outputDim, int heads) {
+        this.model = model;
         this.sha256 = sha256;
+        this.outputDim = outputDim;
+        this.heads = heads;
+    }
+
+    /** {@code rows × outputDim} output floats of the window from {@code startPosition} to {@code endPosition}. */
+    public AttentionOutput output(String key, long startPosition, long endPosition, long startTimestamp, long endTimestamp,
+                                 int length, int rows, float[] output) {
+        return new AttentionOutput(key, startPosition, endPosition, startTimestamp, endTimestamp, length, rows, outputDim,
+                FloatArrayView.of(output), model, sha256);
+    }
+
+    /** {@code heads × queryRows × length} attention weights of the window from {@code startPosition} to {@code endPosition}. */
+    public AttentionWeights weights(String key, long startPosition, long endPosition, long startTimestamp, long endTimestamp,
+                                    int length, int queryRows, float[] weights) {
+        return new AttentionWeights(key, startPosition, endPosition, startTimestamp, endTimestamp, length, heads, queryRows,
+                FloatArrayView.of(weights), model, sha256);
     }
 
     AttentionOutput output(Window w, WindowInference r) {
-        return AttentionOutput.newBuilder()
-                .setKey(w.key)
-                .setWindowStartPosition(w.startPosition)
-                .setWindowEndPosition(w.endPosition)
-                .setWindowStartTimestamp(w.startTimestamp)
-                .setWindowEndTimestamp(w.endTimestamp)
-                .setLength(w.length)
-                .setRows(r.rows())
-                .setDim(signature.outputDim())
-                .setOutput(floats(r.output()))
-                .setModel(signature.name())
-                .setModelSha256(sha256)
-                .build();
+        return output(w.key, w.startPosition, w.endPosition, w.startTimestamp, w.endTimestamp, w.length, r.rows(), r.output());
     }
 
     AttentionWeights weights(Window w, WindowInference r) {
-        return AttentionWeights.newBuilder()
-                .setKey(w.key)
-                .setWindowStartPosition(w.startPosition)
-                .setWindowEndPosition(w.endPosition)
-                .setWindowStartTimestamp(w.startTimestamp)
-                .setWindowEndTimestamp(w.endTimestamp)
-                .setLength(w.length)
-                .setHeads(signature.heads())
-                .setQueryRows(r.queryRows())
-                .setWeights(floats(r.weights()))
-                .setModel(signature.name())
-                .setModelSha256(sha256)
-                .build();
+        return weights(w.key, w.startPosition, w.endPosition, w.startTimestamp, w.endTimestamp, w.length, r.queryRows(), r.weights());
     }
-
-    /** A read-only list view of a float array: the record holds the array, not boxed copies. */
-    static List<Float> floats(float[] values) {
-        return FloatArrayView.of(values);
-    }
-
 }

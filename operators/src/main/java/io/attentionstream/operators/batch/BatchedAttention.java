@@ -56,8 +56,7 @@ public class BatchedAttention extends AbstractStreamOperator<AttentionOutput>
     private transient AttentionRecords records;
     private transient AttentionMetrics metrics;
     private transient List<Window> pending;
-    /** Identifies the batch a registered timer belongs to; a timer of an earlier batch is ignored. */
-    private transient long batchSequence;
+    private transient BatchTimeout timeout;
 
     public BatchedAttention(BatchingConfig config, byte[] modelBytes) {
         this.config = Objects.requireNonNull(config, "config");
@@ -69,9 +68,10 @@ public class BatchedAttention extends AbstractStreamOperator<AttentionOutput>
         super.open();
         model = AttentionModel.load(modelBytes, config.model());
         ModelSignature signature = model.signature();
-        records = new AttentionRecords(signature, model.sha256());
+        records = new AttentionRecords(signature.name(), model.sha256(), signature.outputDim(), signature.heads());
         metrics = new AttentionMetrics(getMetricGroup());
         pending = new ArrayList<>(config.batchSize());
+        timeout = new BatchTimeout(getProcessingTimeService(), config.batchTimeoutMs(), () -> !pending.isEmpty(), this::flush);
     }
 
     @Override
@@ -80,13 +80,7 @@ public class BatchedAttention extends AbstractStreamOperator<AttentionOutput>
         if (pending.size() >= config.batchSize()) {
             flush();
         } else if (pending.size() == 1) {
-            long batch = batchSequence;
-            long deadline = getProcessingTimeService().getCurrentProcessingTime() + config.batchTimeoutMs();
-            getProcessingTimeService().registerTimer(deadline, time -> {
-                if (batch == batchSequence) {
-                    flush();
-                }
-            });
+            timeout.batchStarted();
         }
     }
 
@@ -124,7 +118,6 @@ public class BatchedAttention extends AbstractStreamOperator<AttentionOutput>
         }
         List<Window> batch = pending;
         pending = new ArrayList<>(config.batchSize());
-        batchSequence++;
         runAndEmit(batch);
     }
 

@@ -4,6 +4,7 @@ import io.attentionstream.avro.AttentionOutput;
 import io.attentionstream.avro.AttentionWeights;
 import io.attentionstream.avro.RejectReason;
 import io.attentionstream.avro.RejectedRecord;
+import io.attentionstream.operators.batch.BatchTimeout;
 import io.attentionstream.operators.batch.BatchedAttention;
 import io.attentionstream.operators.deadletter.DeadLetters;
 import io.attentionstream.operators.model.InferenceException;
@@ -103,10 +104,7 @@ public class IncrementalAttention extends AbstractStreamOperator<AttentionOutput
     private transient ValueState<Long> latestTimestamp;
     private transient InternalTimerService<VoidNamespace> timers;
     private transient List<Event> pending;
-    /** Processing time at which the first waiting event arrived. */
-    private transient long pendingSince;
-    /** Whether a batch timeout is registered; it fires for whichever batch waits then. */
-    private transient boolean timeoutArmed;
+    private transient BatchTimeout timeout;
 
     public IncrementalAttention(IncrementalConfig config, byte[] modelBytes) {
         this.config = Objects.requireNonNull(config, "config");
@@ -135,6 +133,7 @@ public class IncrementalAttention extends AbstractStreamOperator<AttentionOutput
         latestTimestamp = getPartitionedState(new ValueStateDescriptor<>("latestTimestamp", Long.class));
         timers = getInternalTimerService("incremental-attention", VoidNamespaceSerializer.INSTANCE, this);
         pending = new ArrayList<>(config.batchSize());
+        timeout = new BatchTimeout(getProcessingTimeService(), config.batchTimeoutMs(), () -> !pending.isEmpty(), this::flush);
         LOG.info("Incremental attention over windows of {} with {}, batches of {} or {} ms",
                 config.windowSize(), signature, config.batchSize(), config.batchTimeoutMs());
     }
@@ -257,32 +256,8 @@ public class IncrementalAttention extends AbstractStreamOperator<AttentionOutput
         if (pending.size() >= config.batchSize()) {
             flush();
         } else if (pending.size() == 1) {
-            pendingSince = getProcessingTimeService().getCurrentProcessingTime();
-            if (!timeoutArmed) {
-                armTimeout(pendingSince + config.batchTimeoutMs());
-            }
+            timeout.batchStarted();
         }
-    }
-
-    /**
-     * One processing-time timer at a time, not one per batch: batches that fill before their
-     * timeout leave the armed timer in place, and when it fires it either runs a batch that is due
-     * or moves on to the waiting batch's deadline.
-     */
-    private void armTimeout(long deadline) {
-        timeoutArmed = true;
-        getProcessingTimeService().registerTimer(deadline, time -> {
-            timeoutArmed = false;
-            if (pending.isEmpty()) {
-                return;
-            }
-            long due = pendingSince + config.batchTimeoutMs();
-            if (time >= due) {
-                flush();
-            } else {
-                armTimeout(due);
-            }
-        });
     }
 
     /** Runs every waiting event. Leaves the current key at the last event's: callers do no keyed work after it. */

@@ -239,8 +239,6 @@ public final class IncrementalAttentionModel implements AutoCloseable {
     private void runSpan(List<IncrementalStep> steps, Span span, StepResult[] results) {
         int batch = span.count();
         int heads = signature.heads();
-        int headDim = signature.headDim();
-        int dOut = signature.outputDim();
         int d = signature.featureDim();
         int past = resident.limit();
 
@@ -269,8 +267,6 @@ public final class IncrementalAttentionModel implements AutoCloseable {
             KeyValueCache cache = steps.get(span.steps()[j]).past();
             int cached = cache.entries();
             int length = cached + 1;
-            float[] output = new float[dOut];
-            outF.get(index * dOut, output, 0, dOut);
             weightsF.get(index * heads * (past + 1), row, 0, row.length);
             // Per head: the cached entries in event order (their slots wrap once the cache is
             // full), then the new position, which the model puts last.
@@ -283,12 +279,8 @@ public final class IncrementalAttentionModel implements AutoCloseable {
                 System.arraycopy(row, from, w, h * length + first, cached - first);
                 w[h * length + cached] = row[from + past];
             }
-            float[] key = new float[heads * headDim];
-            newKeysF.get(index * key.length, key, 0, key.length);
-            float[] value = new float[heads * headDim];
-            newValuesF.get(index * value.length, value, 0, value.length);
+            results[span.steps()[j]] = result(index, length, w, outF, newKeysF, newValuesF);
             resident.append(span.rows()[j], cache, newKeysF, newValuesF, index);
-            results[span.steps()[j]] = new StepResult(length, output, w, key, value);
         }
     }
 
@@ -503,26 +495,32 @@ public final class IncrementalAttentionModel implements AutoCloseable {
     private List<StepResult> extract(List<IncrementalStep> steps, int past, FloatBuffer out, FloatBuffer weights,
                                      FloatBuffer newKeys, FloatBuffer newValues) {
         int heads = signature.heads();
-        int dOut = signature.outputDim();
-        int width = signature.cacheWidth();
         List<StepResult> results = new ArrayList<>(steps.size());
         for (int b = 0; b < steps.size(); b++) {
             int cached = steps.get(b).pastLength();
             int length = cached + 1;
-            float[] output = new float[dOut];
-            out.get(b * dOut, output, 0, dOut);
             // Per head: drop the empty slots in front, keep the cached ones and the new position.
             float[] w = new float[heads * length];
             for (int h = 0; h < heads; h++) {
                 weights.get((b * heads + h) * (past + 1) + past - cached, w, h * length, length);
             }
-            float[] key = new float[width];
-            newKeys.get(b * width, key, 0, width);
-            float[] value = new float[width];
-            newValues.get(b * width, value, 0, width);
-            results.add(new StepResult(length, output, w, key, value));
+            results.add(result(b, length, w, out, newKeys, newValues));
         }
         return results;
+    }
+
+    /** Step {@code index} of a run's outputs, with its weights already in event order. */
+    private StepResult result(int index, int length, float[] weights, FloatBuffer out, FloatBuffer newKeys,
+                              FloatBuffer newValues) {
+        int dOut = signature.outputDim();
+        int width = signature.cacheWidth();
+        float[] output = new float[dOut];
+        out.get(index * dOut, output, 0, dOut);
+        float[] key = new float[width];
+        newKeys.get(index * width, key, 0, width);
+        float[] value = new float[width];
+        newValues.get(index * width, value, 0, value.length);
+        return new StepResult(length, output, weights, key, value);
     }
 
     private float[] zeros(int count) {

@@ -171,6 +171,25 @@ class BatchedAttentionTest {
     }
 
     @Test
+    void aBatchStartedAfterAnEarlierOneFilledTimesOutFromItsOwnFirstWindow() throws Exception {
+        List<Window> windows = GoldenCase.all("feature_attention").stream().flatMap(c -> c.windows().stream()).limit(3).toList();
+        try (Harness h = harness("feature_attention", 2, 50, WeightsMode.OFF, OutputRows.LAST)) {
+            h.setProcessingTime(1_000);
+            h.processElement(new StreamRecord<>(windows.get(0)));
+            h.processElement(new StreamRecord<>(windows.get(1)));
+            h.setProcessingTime(1_030);
+            h.processElement(new StreamRecord<>(windows.get(2)));
+
+            h.setProcessingTime(1_050);
+            assertThat(h.extractOutputValues()).as("the first batch's deadline is not the second's").hasSize(2);
+            h.setProcessingTime(1_079);
+            assertThat(h.extractOutputValues()).hasSize(2);
+            h.setProcessingTime(1_080);
+            assertThat(h.extractOutputValues()).as("50 ms after the second batch's first window").hasSize(3);
+        }
+    }
+
+    @Test
     void flushesEverythingBeforeACheckpointBarrier() throws Exception {
         List<Window> windows = GoldenCase.all("token_attention").stream().flatMap(c -> c.windows().stream()).limit(5).toList();
         try (Harness h = harness("token_attention", 100, NO_TIMEOUT, WeightsMode.FULL, OutputRows.ALL)) {
