@@ -1,5 +1,6 @@
 package io.attentionstream.job;
 
+import io.attentionstream.operators.SideOutputs;
 import io.attentionstream.avro.AttentionOutput;
 import io.attentionstream.avro.AttentionWeights;
 import io.attentionstream.avro.RejectedRecord;
@@ -7,11 +8,11 @@ import io.attentionstream.job.decode.DecodeEvents;
 import io.attentionstream.job.kafka.KafkaConnections;
 import io.attentionstream.job.kafka.RawRecord;
 import io.attentionstream.operators.batch.BatchedAttention;
-import io.attentionstream.operators.deadletter.DeadLetters;
+import io.attentionstream.core.deadletter.DeadLetters;
 import io.attentionstream.operators.incremental.IncrementalAttention;
-import io.attentionstream.operators.window.Event;
+import io.attentionstream.core.window.Event;
 import io.attentionstream.operators.window.SequenceWindower;
-import io.attentionstream.operators.window.Window;
+import io.attentionstream.core.window.Window;
 import java.time.Duration;
 import java.util.Objects;
 import org.apache.flink.api.common.JobExecutionResult;
@@ -137,10 +138,10 @@ public final class AttentionJob {
         if (setup.incremental()) {
             // One operator windows and infers: it owns the per-key key/value cache.
             attention = byKey
-                    .transform("IncrementalAttention", IncrementalAttention.OUTPUT_TYPE,
+                    .transform("IncrementalAttention", SideOutputs.OUTPUT_TYPE,
                             new IncrementalAttention(setup.incrementalConfig(), setup.modelBytes()))
                     .uid("incremental-attention");
-            rejected = events.getSideOutput(DeadLetters.TAG).union(attention.getSideOutput(DeadLetters.TAG));
+            rejected = events.getSideOutput(SideOutputs.DEAD_LETTERS).union(attention.getSideOutput(SideOutputs.DEAD_LETTERS));
         } else {
             SingleOutputStreamOperator<Window> windows = byKey
                     .process(new SequenceWindower(setup.windower()), TypeInformation.of(Window.class))
@@ -150,18 +151,18 @@ public final class AttentionJob {
                     ? windows
                     : windows.map(windowTap, TypeInformation.of(Window.class)).uid("window-tap").name("window-tap");
             attention = toInfer
-                    .transform("BatchedAttention", BatchedAttention.OUTPUT_TYPE,
+                    .transform("BatchedAttention", SideOutputs.OUTPUT_TYPE,
                             new BatchedAttention(setup.batching(), setup.modelBytes()))
                     .uid("batched-attention");
-            rejected = events.getSideOutput(DeadLetters.TAG)
-                    .union(windows.getSideOutput(DeadLetters.TAG), attention.getSideOutput(DeadLetters.TAG));
+            rejected = events.getSideOutput(SideOutputs.DEAD_LETTERS)
+                    .union(windows.getSideOutput(SideOutputs.DEAD_LETTERS), attention.getSideOutput(SideOutputs.DEAD_LETTERS));
         }
 
         DataStream<AttentionOutput> toOutput = outputTap == null
                 ? attention
-                : attention.map(outputTap, BatchedAttention.OUTPUT_TYPE).uid("output-tap").name("output-tap");
+                : attention.map(outputTap, SideOutputs.OUTPUT_TYPE).uid("output-tap").name("output-tap");
         toOutput.sinkTo(outputs).uid("output-sink").name("output-sink");
-        attention.getSideOutput(BatchedAttention.WEIGHTS).sinkTo(weights).uid("weights-sink").name("weights-sink");
+        attention.getSideOutput(SideOutputs.WEIGHTS).sinkTo(weights).uid("weights-sink").name("weights-sink");
         rejected.sinkTo(deadLetters).uid("dlq-sink").name("dlq-sink");
     }
 }

@@ -2,17 +2,17 @@ package io.attentionstream.job;
 
 import io.attentionstream.job.cli.JobOptions;
 import io.attentionstream.job.kafka.KafkaClientConfig;
-import io.attentionstream.operators.batch.BatchingConfig;
-import io.attentionstream.operators.incremental.IncrementalAttentionModel;
-import io.attentionstream.operators.incremental.IncrementalConfig;
-import io.attentionstream.operators.incremental.IncrementalSignature;
-import io.attentionstream.operators.model.AttentionModel;
-import io.attentionstream.operators.model.InputKind;
-import io.attentionstream.operators.model.ModelConfig;
-import io.attentionstream.operators.model.ModelLoadException;
-import io.attentionstream.operators.model.ModelSignature;
-import io.attentionstream.operators.model.OutputRows;
-import io.attentionstream.operators.window.WindowerConfig;
+import io.attentionstream.core.batch.BatchingConfig;
+import io.attentionstream.core.incremental.IncrementalAttentionModel;
+import io.attentionstream.core.incremental.IncrementalConfig;
+import io.attentionstream.core.incremental.IncrementalSignature;
+import io.attentionstream.core.model.AttentionModel;
+import io.attentionstream.core.model.InputKind;
+import io.attentionstream.core.model.ModelConfig;
+import io.attentionstream.core.model.ModelLoadException;
+import io.attentionstream.core.model.ModelSignature;
+import io.attentionstream.core.model.OutputRows;
+import io.attentionstream.core.window.WindowerConfig;
 
 /**
  * The job's settings, checked and resolved against the model before anything runs: the model

@@ -1,8 +1,8 @@
 package io.attentionstream.job;
 
 import io.attentionstream.job.cli.JobOptions;
-import io.attentionstream.operators.model.OutputRows;
-import io.attentionstream.operators.model.WeightsMode;
+import io.attentionstream.core.model.OutputRows;
+import io.attentionstream.core.model.WeightsMode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.attentionstream.tests;
 
-import static io.attentionstream.operators.golden.Tolerance.VS_PYTORCH;
-import static io.attentionstream.operators.golden.Tolerance.maxAbsDiff;
+import static io.attentionstream.core.golden.Tolerance.VS_PYTORCH;
+import static io.attentionstream.core.golden.Tolerance.maxAbsDiff;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.attentionstream.avro.AttentionOutput;
@@ -9,13 +9,13 @@ import io.attentionstream.avro.AttentionWeights;
 import io.attentionstream.avro.RejectReason;
 import io.attentionstream.avro.RejectedRecord;
 import io.attentionstream.job.JobSetup;
-import io.attentionstream.job.demo.SampleStream;
+import io.attentionstream.tools.demo.SampleStream;
 import io.attentionstream.job.kafka.DeadLetterSerializer;
-import io.attentionstream.operators.golden.GoldenCase;
-import io.attentionstream.operators.model.InputKind;
-import io.attentionstream.operators.window.Event;
-import io.attentionstream.operators.window.SequenceEventCodec;
-import io.attentionstream.operators.window.Window;
+import io.attentionstream.core.golden.GoldenCase;
+import io.attentionstream.core.model.InputKind;
+import io.attentionstream.core.window.Event;
+import io.attentionstream.core.window.SequenceEventCodec;
+import io.attentionstream.core.window.Window;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;

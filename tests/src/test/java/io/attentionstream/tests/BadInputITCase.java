@@ -1,5 +1,6 @@
 package io.attentionstream.tests;
 
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.attentionstream.avro.AttentionOutput;
@@ -8,14 +9,14 @@ import io.attentionstream.avro.RejectReason;
 import io.attentionstream.avro.RejectedRecord;
 import io.attentionstream.job.AttentionJob;
 import io.attentionstream.job.JobSetup;
-import io.attentionstream.job.LocalRun;
+import io.attentionstream.tools.LocalRun;
 import io.attentionstream.job.StartupChecks;
-import io.attentionstream.job.demo.SampleStream;
-import io.attentionstream.job.kafka.AvroRecords;
-import io.attentionstream.operators.model.InputKind;
-import io.attentionstream.operators.window.Event;
-import io.attentionstream.operators.window.SequenceEventCodec;
-import io.attentionstream.operators.window.Window;
+import io.attentionstream.tools.demo.SampleStream;
+import io.attentionstream.tools.kafka.AvroRecords;
+import io.attentionstream.core.model.InputKind;
+import io.attentionstream.core.window.Event;
+import io.attentionstream.core.window.SequenceEventCodec;
+import io.attentionstream.core.window.Window;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.attentionstream.job.JobSetup;
 import io.attentionstream.job.SetupException;
 import io.attentionstream.job.StartupChecks;
-import io.attentionstream.job.cli.AttentionStreamCli;
+import io.attentionstream.tools.cli.AttentionStreamCli;
 import io.attentionstream.job.cli.JobOptions;
-import io.attentionstream.job.local.LocalKafka;
-import io.attentionstream.operators.model.AttentionModel;
+import io.attentionstream.tools.local.LocalKafka;
+import io.attentionstream.core.model.AttentionModel;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -88,7 +88,7 @@ class BadSetupITCase extends PipelineTestBase {
     @Test
     void digestMismatch() {
         Topics t = Topics.create("setup");
-        String actual = io.attentionstream.operators.model.Sha256.hex(AttentionModel.readModelFile(model("feature_attention")));
+        String actual = io.attentionstream.core.model.Sha256.hex(AttentionModel.readModelFile(model("feature_attention")));
         assertStopsAtStart(t, run(t, "--model", featureModel(), "--model-sha256", "ab".repeat(32)),
                 "--model-sha256", actual, "ab".repeat(32));
     }

@@ -1,15 +1,16 @@
 package io.attentionstream.tests;
 
+
 import io.attentionstream.avro.AttentionOutput;
 import io.attentionstream.avro.AttentionWeights;
 import io.attentionstream.job.AttentionJob;
 import io.attentionstream.job.JobSetup;
-import io.attentionstream.job.LocalRun;
+import io.attentionstream.tools.LocalRun;
 import io.attentionstream.job.StartupChecks;
-import io.attentionstream.job.demo.SampleStream;
-import io.attentionstream.job.local.LocalKafka;
-import io.attentionstream.operators.model.InputKind;
-import io.attentionstream.operators.window.Event;
+import io.attentionstream.tools.demo.SampleStream;
+import io.attentionstream.tools.local.LocalKafka;
+import io.attentionstream.core.model.InputKind;
+import io.attentionstream.core.window.Event;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.configuration.Configuration;

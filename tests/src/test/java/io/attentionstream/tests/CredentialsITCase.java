@@ -1,20 +1,21 @@
 package io.attentionstream.tests;
 
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.attentionstream.avro.AttentionOutput;
 import io.attentionstream.job.AttentionJob;
 import io.attentionstream.job.JobSetup;
-import io.attentionstream.job.LocalRun;
+import io.attentionstream.tools.LocalRun;
 import io.attentionstream.job.StartupChecks;
-import io.attentionstream.job.cli.AttentionStreamCli;
+import io.attentionstream.tools.cli.AttentionStreamCli;
 import io.attentionstream.job.cli.JobOptions;
-import io.attentionstream.job.demo.SampleStream;
-import io.attentionstream.job.kafka.AvroRecords;
+import io.attentionstream.tools.demo.SampleStream;
+import io.attentionstream.tools.kafka.AvroRecords;
 import io.attentionstream.job.kafka.KafkaTopics;
-import io.attentionstream.job.local.LocalKafka;
-import io.attentionstream.operators.model.InputKind;
-import io.attentionstream.operators.window.Event;
+import io.attentionstream.tools.local.LocalKafka;
+import io.attentionstream.core.model.InputKind;
+import io.attentionstream.core.window.Event;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
@@ -86,7 +87,7 @@ class CredentialsITCase {
         sasl.putAll(kafka.clientProperties());
         String logs;
         try (LogCapture capture = new LogCapture()) {
-            io.attentionstream.job.cli.ProduceCommand.send(kafka.clientProperties(), "creds.input", Streams.records(events), 0);
+            io.attentionstream.tools.cli.ProduceCommand.send(kafka.clientProperties(), "creds.input", Streams.records(events), 0);
             JobOptions options = new JobOptions();
             new CommandLine(options).parseArgs(args(PASSWORD).toArray(new String[0]));
             JobSetup setup = JobSetup.resolve(options);

@@ -1,18 +1,19 @@
 package io.attentionstream.tests;
 
-import static io.attentionstream.operators.golden.Tolerance.VS_PYTORCH;
-import static io.attentionstream.operators.golden.Tolerance.maxAbsDiff;
+
+import static io.attentionstream.core.golden.Tolerance.VS_PYTORCH;
+import static io.attentionstream.core.golden.Tolerance.maxAbsDiff;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.attentionstream.avro.AttentionOutput;
 import io.attentionstream.avro.AttentionWeights;
-import io.attentionstream.operators.model.AttentionModel;
-import io.attentionstream.operators.model.ModelConfig;
-import io.attentionstream.operators.model.OutputRows;
-import io.attentionstream.operators.model.WeightsMode;
-import io.attentionstream.operators.model.WindowInference;
-import io.attentionstream.operators.window.Event;
-import io.attentionstream.operators.window.Window;
+import io.attentionstream.core.model.AttentionModel;
+import io.attentionstream.core.model.ModelConfig;
+import io.attentionstream.core.model.OutputRows;
+import io.attentionstream.core.model.WeightsMode;
+import io.attentionstream.core.model.WindowInference;
+import io.attentionstream.core.window.Event;
+import io.attentionstream.core.window.Window;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;

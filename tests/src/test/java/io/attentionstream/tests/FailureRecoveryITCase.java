@@ -1,5 +1,6 @@
 package io.attentionstream.tests;
 
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.attentionstream.avro.AttentionOutput;
@@ -7,10 +8,10 @@ import io.attentionstream.avro.AttentionWeights;
 import io.attentionstream.job.AttentionJob;
 import io.attentionstream.job.JobSetup;
 import io.attentionstream.job.StartupChecks;
-import io.attentionstream.operators.model.InputKind;
-import io.attentionstream.operators.window.Event;
+import io.attentionstream.core.model.InputKind;
+import io.attentionstream.core.window.Event;
 import io.attentionstream.tests.cluster.Polling;
-import io.attentionstream.operators.window.Window;
+import io.attentionstream.core.window.Window;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
@@ -69,20 +70,20 @@ class FailureRecoveryITCase extends PipelineTestBase {
         config.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         config.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
         config.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
-        return io.attentionstream.job.LocalRun.environment(2, config);
+        return io.attentionstream.tools.LocalRun.environment(2, config);
     }
 
     /** Keeps the events of a stream apart from how they are split for producing. */
     record Stream(List<Event> events) {
         static Stream of(InputKind kind, int keys, int eventsPerKey, long seed) {
-            return new Stream(Streams.endingEveryKey(new io.attentionstream.job.demo.SampleStream(kind, keys, eventsPerKey, 64, 1000, 0, seed).events()));
+            return new Stream(Streams.endingEveryKey(new io.attentionstream.tools.demo.SampleStream(kind, keys, eventsPerKey, 64, 1000, 0, seed).events()));
         }
 
-        List<io.attentionstream.job.demo.SampleStream.Record> firstHalf() {
+        List<io.attentionstream.tools.demo.SampleStream.Record> firstHalf() {
             return Streams.records(events.subList(0, events.size() / 2));
         }
 
-        List<io.attentionstream.job.demo.SampleStream.Record> secondHalf() {
+        List<io.attentionstream.tools.demo.SampleStream.Record> secondHalf() {
             return Streams.records(events.subList(events.size() / 2, events.size()));
         }
     }

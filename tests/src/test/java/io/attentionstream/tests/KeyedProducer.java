@@ -1,7 +1,7 @@
 package io.attentionstream.tests;
 
-import io.attentionstream.job.demo.SampleStream;
-import io.attentionstream.job.kafka.ByteProducers;
+import io.attentionstream.tools.demo.SampleStream;
+import io.attentionstream.tools.kafka.ByteProducers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;

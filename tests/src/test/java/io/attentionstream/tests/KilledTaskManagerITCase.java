@@ -1,20 +1,21 @@
 package io.attentionstream.tests;
 
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.attentionstream.avro.AttentionOutput;
 import io.attentionstream.avro.AttentionWeights;
 import io.attentionstream.avro.RejectReason;
 import io.attentionstream.avro.RejectedRecord;
-import io.attentionstream.job.cli.ProduceCommand;
-import io.attentionstream.job.demo.ExpectedWindows;
-import io.attentionstream.job.demo.SampleStream;
+import io.attentionstream.tools.cli.ProduceCommand;
+import io.attentionstream.tools.demo.ExpectedWindows;
+import io.attentionstream.tools.demo.SampleStream;
 import io.attentionstream.job.kafka.KafkaTopics;
-import io.attentionstream.operators.golden.GoldenCase;
-import io.attentionstream.operators.model.InputKind;
-import io.attentionstream.operators.window.Event;
-import io.attentionstream.operators.window.SequenceEventCodec;
-import io.attentionstream.operators.window.Window;
+import io.attentionstream.core.golden.GoldenCase;
+import io.attentionstream.core.model.InputKind;
+import io.attentionstream.core.window.Event;
+import io.attentionstream.core.window.SequenceEventCodec;
+import io.attentionstream.core.window.Window;
 import io.attentionstream.tests.cluster.FlinkRestApi;
 import io.attentionstream.tests.cluster.FlinkSessionCluster;
 import io.attentionstream.tests.cluster.Polling;
@@ -256,7 +257,7 @@ class KilledTaskManagerITCase extends PipelineTestBase {
     private static Path jobJar() {
         Path target = buildOutput("");
         try (Stream<Path> jars = Files.list(target)) {
-            return jars.filter(p -> p.getFileName().toString().matches("attention-stream-job-.*\\.jar")).findFirst()
+            return jars.filter(p -> p.getFileName().toString().matches("attention-stream-job-.*-flink\\.jar")).findFirst()
                     .orElseThrow(() -> new IllegalStateException("No job jar in " + target + ": build it with `mvn -B install -DskipTests`."));
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot list " + target + ": build the job with `mvn -B install -DskipTests`.", e);

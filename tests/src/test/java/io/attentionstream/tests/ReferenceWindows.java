@@ -1,7 +1,7 @@
 package io.attentionstream.tests;
 
-import io.attentionstream.operators.window.Event;
-import io.attentionstream.operators.window.Window;
+import io.attentionstream.core.window.Event;
+import io.attentionstream.core.window.Window;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.attentionstream.job.AttentionJob;
 import io.attentionstream.job.JobSetup;
-import io.attentionstream.job.LocalRun;
+import io.attentionstream.tools.LocalRun;
 import io.attentionstream.job.StartupChecks;
-import io.attentionstream.operators.window.Event;
-import io.attentionstream.operators.window.SequenceEventCodec;
+import io.attentionstream.core.window.Event;
+import io.attentionstream.core.window.SequenceEventCodec;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

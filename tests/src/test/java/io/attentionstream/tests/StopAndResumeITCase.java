@@ -1,17 +1,18 @@
 package io.attentionstream.tests;
 
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.attentionstream.avro.AttentionOutput;
 import io.attentionstream.avro.AttentionWeights;
 import io.attentionstream.job.AttentionJob;
 import io.attentionstream.job.JobSetup;
-import io.attentionstream.job.LocalRun;
+import io.attentionstream.tools.LocalRun;
 import io.attentionstream.job.StartupChecks;
-import io.attentionstream.job.demo.SampleStream;
-import io.attentionstream.operators.model.InputKind;
-import io.attentionstream.operators.window.Event;
-import io.attentionstream.operators.window.Window;
+import io.attentionstream.tools.demo.SampleStream;
+import io.attentionstream.core.model.InputKind;
+import io.attentionstream.core.window.Event;
+import io.attentionstream.core.window.Window;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;

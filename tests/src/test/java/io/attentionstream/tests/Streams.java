@@ -1,8 +1,8 @@
 package io.attentionstream.tests;
 
-import io.attentionstream.job.demo.SampleStream;
-import io.attentionstream.operators.window.Event;
-import io.attentionstream.operators.window.SequenceEventCodec;
+import io.attentionstream.tools.demo.SampleStream;
+import io.attentionstream.core.window.Event;
+import io.attentionstream.core.window.SequenceEventCodec;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,13 +1,14 @@
 package io.attentionstream.tests;
 
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.attentionstream.avro.AttentionWeights;
-import io.attentionstream.job.cli.VizCommand;
-import io.attentionstream.job.demo.SampleStream;
-import io.attentionstream.job.viz.HeatmapIndex;
-import io.attentionstream.operators.model.InputKind;
-import io.attentionstream.operators.window.Window;
+import io.attentionstream.tools.cli.VizCommand;
+import io.attentionstream.tools.demo.SampleStream;
+import io.attentionstream.tools.viz.HeatmapIndex;
+import io.attentionstream.core.model.InputKind;
+import io.attentionstream.core.window.Window;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;

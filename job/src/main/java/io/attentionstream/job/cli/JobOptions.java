@@ -1,8 +1,8 @@
 package io.attentionstream.job.cli;
 
-import io.attentionstream.operators.model.InputKind;
-import io.attentionstream.operators.model.OutputRows;
-import io.attentionstream.operators.model.WeightsMode;
+import io.attentionstream.core.model.InputKind;
+import io.attentionstream.core.model.OutputRows;
+import io.attentionstream.core.model.WeightsMode;
 import java.nio.file.Path;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
@@ -145,21 +145,21 @@ public class JobOptions {
         return mode == Mode.INCREMENTAL ? OutputRows.LAST : OutputRows.ALL;
     }
 
-    static final class InputKindConverter implements ITypeConverter<InputKind> {
+    public static final class InputKindConverter implements ITypeConverter<InputKind> {
         @Override
         public InputKind convert(String value) {
             return InputKind.fromCliName(value);
         }
     }
 
-    static final class WeightsModeConverter implements ITypeConverter<WeightsMode> {
+    public static final class WeightsModeConverter implements ITypeConverter<WeightsMode> {
         @Override
         public WeightsMode convert(String value) {
             return WeightsMode.fromCliName(value);
         }
     }
 
-    static final class OutputRowsConverter implements ITypeConverter<OutputRows> {
+    public static final class OutputRowsConverter implements ITypeConverter<OutputRows> {
         @Override
         public OutputRows convert(String value) {
             return OutputRows.fromCliName(value);

@@ -1,11 +1,12 @@
 package io.attentionstream.job.decode;
 
+import io.attentionstream.operators.SideOutputs;
 import io.attentionstream.avro.RejectReason;
 import io.attentionstream.job.kafka.RawRecord;
-import io.attentionstream.operators.deadletter.DeadLetters;
-import io.attentionstream.operators.window.Event;
-import io.attentionstream.operators.window.MalformedRecordException;
-import io.attentionstream.operators.window.SequenceEventCodec;
+import io.attentionstream.core.deadletter.DeadLetters;
+import io.attentionstream.core.window.Event;
+import io.attentionstream.core.window.MalformedRecordException;
+import io.attentionstream.core.window.SequenceEventCodec;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
 import java.util.Map;
@@ -63,7 +64,7 @@ public class DecodeEvents extends ProcessFunction<RawRecord, Event> {
     private void reject(RawRecord record, Context ctx, RejectReason reason, String message) {
         rejected.get(reason).inc();
         String key = record.key == null ? null : new String(record.key, StandardCharsets.UTF_8);
-        ctx.output(DeadLetters.TAG, DeadLetters.fromSource(
+        ctx.output(SideOutputs.DEAD_LETTERS, DeadLetters.fromSource(
                 record.topic, record.partition, record.offset, key, record.value, reason, message,
                 System.currentTimeMillis()));
     }

@@ -13,16 +13,16 @@ import org.apache.avro.specific.SpecificRecord;
  * Writes records of one Avro class as plain binary datums, the contract's wire format (what
  * Flink's AvroSerializationSchema writes). Reuses its buffers; not thread-safe.
  */
-final class AvroBinary<T extends SpecificRecord> {
+public final class AvroBinary<T extends SpecificRecord> {
     private final DatumWriter<T> writer;
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(1024);
     private BinaryEncoder encoder;
 
-    AvroBinary(Class<T> type) {
+    public AvroBinary(Class<T> type) {
         this.writer = new SpecificDatumWriter<>(type);
     }
 
-    byte[] encode(T record) {
+    public byte[] encode(T record) {
         bytes.reset();
         encoder = EncoderFactory.get().binaryEncoder(bytes, encoder);
         try {

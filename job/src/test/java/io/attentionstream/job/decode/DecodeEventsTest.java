@@ -1,13 +1,14 @@
 package io.attentionstream.job.decode;
 
+import io.attentionstream.operators.SideOutputs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.attentionstream.avro.RejectReason;
 import io.attentionstream.avro.RejectedRecord;
 import io.attentionstream.job.kafka.RawRecord;
-import io.attentionstream.operators.deadletter.DeadLetters;
-import io.attentionstream.operators.window.Event;
-import io.attentionstream.operators.window.SequenceEventCodec;
+import io.attentionstream.core.deadletter.DeadLetters;
+import io.attentionstream.core.window.Event;
+import io.attentionstream.core.window.SequenceEventCodec;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -37,7 +38,7 @@ class DecodeEventsTest {
                 assertThat(e.sourceTopic).isEqualTo("in");
                 assertThat(e.sourceOffset).isZero();
             });
-            List<RejectedRecord> dead = h.getSideOutput(DeadLetters.TAG).stream().map(StreamRecord::getValue).toList();
+            List<RejectedRecord> dead = h.getSideOutput(SideOutputs.DEAD_LETTERS).stream().map(StreamRecord::getValue).toList();
             assertThat(dead).extracting(RejectedRecord::getReason)
                     .containsExactly(RejectReason.MALFORMED, RejectReason.MALFORMED, RejectReason.OVERSIZED);
             assertThat(dead).extracting(RejectedRecord::getSourceOffset).containsExactly(1L, 2L, 3L);

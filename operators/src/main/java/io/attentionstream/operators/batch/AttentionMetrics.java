@@ -1,8 +1,8 @@
 package io.attentionstream.operators.batch;
 
-import io.attentionstream.operators.model.BatchInference;
-import io.attentionstream.operators.model.WindowInference;
-import io.attentionstream.operators.window.Window;
+import io.attentionstream.core.model.BatchInference;
+import io.attentionstream.core.model.WindowInference;
+import io.attentionstream.core.window.Window;
 import java.util.List;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;

@@ -1,17 +1,21 @@
 package io.attentionstream.operators.batch;
 
+import io.attentionstream.core.batch.BatchingConfig;
+import io.attentionstream.core.batch.AttentionRecords;
+
+import io.attentionstream.operators.SideOutputs;
 import io.attentionstream.avro.AttentionOutput;
 import io.attentionstream.avro.AttentionWeights;
 import io.attentionstream.avro.RejectReason;
 import io.attentionstream.avro.RejectedRecord;
-import io.attentionstream.operators.deadletter.DeadLetters;
-import io.attentionstream.operators.model.AttentionModel;
-import io.attentionstream.operators.model.BatchInference;
-import io.attentionstream.operators.model.InferenceException;
-import io.attentionstream.operators.model.ModelSignature;
-import io.attentionstream.operators.model.WeightsMode;
-import io.attentionstream.operators.model.WindowInference;
-import io.attentionstream.operators.window.Window;
+import io.attentionstream.core.deadletter.DeadLetters;
+import io.attentionstream.core.model.AttentionModel;
+import io.attentionstream.core.model.BatchInference;
+import io.attentionstream.core.model.InferenceException;
+import io.attentionstream.core.model.ModelSignature;
+import io.attentionstream.core.model.WeightsMode;
+import io.attentionstream.core.model.WindowInference;
+import io.attentionstream.core.window.Window;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -32,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * ({@link #prepareSnapshotPreBarrier}) and at the end of input, so the operator needs no state
  * and a restored job neither loses nor repeats a window.
  *
- * <p>Emits {@link AttentionOutput} on the main output, {@link AttentionWeights} on {@link #WEIGHTS}
+ * <p>Emits {@link AttentionOutput} on the main output, {@link AttentionWeights} on {@link SideOutputs#WEIGHTS}
  * and windows the model fails on (or answers with non-finite values) as {@code INFERENCE_FAILED}
  * on {@link DeadLetters#TAG}; the job goes on.
  */
@@ -41,12 +45,7 @@ public class BatchedAttention extends AbstractStreamOperator<AttentionOutput>
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(BatchedAttention.class);
 
-    /** Side output of the attention weights records. */
-    public static final OutputTag<AttentionWeights> WEIGHTS =
-            new OutputTag<>("attention-weights", new AvroTypeInfo<>(AttentionWeights.class));
 
-    /** Type information of the main output, for {@code DataStream#transform}. */
-    public static final AvroTypeInfo<AttentionOutput> OUTPUT_TYPE = new AvroTypeInfo<>(AttentionOutput.class);
 
     private final BatchingConfig config;
     /** The model travels with the operator, so task managers need no access to the file. */
@@ -151,7 +150,7 @@ public class BatchedAttention extends AbstractStreamOperator<AttentionOutput>
         }
         output.collect(new StreamRecord<>(records.output(w, r), w.endTimestamp));
         if (config.weights() != WeightsMode.OFF) {
-            output.collect(WEIGHTS, new StreamRecord<>(records.weights(w, r), w.endTimestamp));
+            output.collect(SideOutputs.WEIGHTS, new StreamRecord<>(records.weights(w, r), w.endTimestamp));
         }
         metrics.emitted();
     }
@@ -162,6 +161,6 @@ public class BatchedAttention extends AbstractStreamOperator<AttentionOutput>
                 w.key, RejectReason.INFERENCE_FAILED,
                 "Window " + w.startPosition + ".." + w.endPosition + " of key " + w.key + ": " + message,
                 System.currentTimeMillis());
-        output.collect(DeadLetters.TAG, new StreamRecord<>(dead, w.endTimestamp));
+        output.collect(SideOutputs.DEAD_LETTERS, new StreamRecord<>(dead, w.endTimestamp));
     }
 }

@@ -1,18 +1,29 @@
 package io.attentionstream.operators.incremental;
 
+import io.attentionstream.core.incremental.IncrementalSignature;
+import io.attentionstream.core.incremental.IncrementalConfig;
+import io.attentionstream.core.incremental.IncrementalAttentionModel;
+import io.attentionstream.core.incremental.IncrementalStep;
+import io.attentionstream.core.incremental.IncrementalInference;
+import io.attentionstream.core.incremental.IncrementalRecords;
+import io.attentionstream.core.incremental.Waves;
+import io.attentionstream.core.incremental.StepResult;
+import io.attentionstream.core.incremental.KeyValueCache;
+
+import io.attentionstream.operators.SideOutputs;
 import io.attentionstream.avro.AttentionOutput;
 import io.attentionstream.avro.AttentionWeights;
 import io.attentionstream.avro.RejectReason;
 import io.attentionstream.avro.RejectedRecord;
 import io.attentionstream.operators.batch.BatchTimeout;
 import io.attentionstream.operators.batch.BatchedAttention;
-import io.attentionstream.operators.deadletter.DeadLetters;
-import io.attentionstream.operators.model.InferenceException;
-import io.attentionstream.operators.model.ModelLoadException;
-import io.attentionstream.operators.window.Event;
-import io.attentionstream.operators.window.EventChecks;
+import io.attentionstream.core.deadletter.DeadLetters;
+import io.attentionstream.core.model.InferenceException;
+import io.attentionstream.core.model.ModelLoadException;
+import io.attentionstream.core.window.Event;
+import io.attentionstream.core.window.EventChecks;
 import io.attentionstream.operators.window.KeyTimers;
-import io.attentionstream.operators.window.Rejection;
+import io.attentionstream.core.window.Rejection;
 import io.attentionstream.operators.window.SequenceWindower;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -48,7 +59,7 @@ import org.slf4j.LoggerFactory;
  * stream ({@code keyBy(event -> event.key)}) in place of {@code SequenceWindower → BatchedAttention}.
  *
  * <p>Every accepted event yields one {@link AttentionOutput} (one row: the newest position) and,
- * unless weights are off, one {@link AttentionWeights} on {@link #WEIGHTS} (one query row per
+ * unless weights are off, one {@link AttentionWeights} on {@link SideOutputs#WEIGHTS} (one query row per
  * head) for the window of the key's events since its last flush, at most {@code n}: equal to the
  * last row of the window model on that window. The first {@code n − 1} events of a key get shorter
  * windows, not none.
@@ -76,11 +87,7 @@ public class IncrementalAttention extends AbstractStreamOperator<AttentionOutput
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(IncrementalAttention.class);
 
-    /** Side output of the attention weights records: the same tag as window mode's. */
-    public static final OutputTag<AttentionWeights> WEIGHTS = BatchedAttention.WEIGHTS;
 
-    /** Type information of the main output, for {@code DataStream#transform}. */
-    public static final AvroTypeInfo<AttentionOutput> OUTPUT_TYPE = BatchedAttention.OUTPUT_TYPE;
 
     /** Every reason this operator rejects an event for. */
     public static final Set<RejectReason> REASONS = reasons();
@@ -319,7 +326,7 @@ public class IncrementalAttention extends AbstractStreamOperator<AttentionOutput
         // Records first: they read the window's start from the cache before it moves on.
         output.collect(new StreamRecord<>(records.output(event, past, result), event.timestamp));
         if (config.emitWeights()) {
-            output.collect(WEIGHTS, new StreamRecord<>(records.weights(event, past, result), event.timestamp));
+            output.collect(SideOutputs.WEIGHTS, new StreamRecord<>(records.weights(event, past, result), event.timestamp));
         }
         metrics.emitted();
         if (event.endOfSequence) {
@@ -346,13 +353,13 @@ public class IncrementalAttention extends AbstractStreamOperator<AttentionOutput
         Rejection rejection = new Rejection(RejectReason.INFERENCE_FAILED,
                 "Event " + event.position + " of key " + event.key + ": " + message);
         LOG.debug("Inference failed on {}: {}", event, message);
-        output.collect(DeadLetters.TAG, new StreamRecord<>(deadLetter(event, rejection), event.timestamp));
+        output.collect(SideOutputs.DEAD_LETTERS, new StreamRecord<>(deadLetter(event, rejection), event.timestamp));
     }
 
     private void reject(Event event, Rejection rejection) {
         metrics.rejected(rejection.reason());
         LOG.debug("Rejected {}: {}", event, rejection.message());
-        output.collect(DeadLetters.TAG, new StreamRecord<>(deadLetter(event, rejection), event.timestamp));
+        output.collect(SideOutputs.DEAD_LETTERS, new StreamRecord<>(deadLetter(event, rejection), event.timestamp));
     }
 
     private RejectedRecord deadLetter(Event event, Rejection rejection) {

@@ -1,5 +1,8 @@
 package io.attentionstream.operators.incremental;
 
+import io.attentionstream.core.incremental.IncrementalInference;
+import io.attentionstream.core.incremental.StepResult;
+
 import io.attentionstream.avro.RejectReason;
 import java.util.EnumMap;
 import java.util.List;

@@ -1,7 +1,16 @@
 package io.attentionstream.operators.window;
 
+import io.attentionstream.core.window.EventValidator;
+import io.attentionstream.core.window.WindowerConfig;
+import io.attentionstream.core.window.Window;
+import io.attentionstream.core.window.EventChecks;
+import io.attentionstream.core.window.Rejection;
+import io.attentionstream.core.window.Event;
+import io.attentionstream.core.window.KeyBuffer;
+
+import io.attentionstream.operators.SideOutputs;
 import io.attentionstream.avro.RejectReason;
-import io.attentionstream.operators.deadletter.DeadLetters;
+import io.attentionstream.core.deadletter.DeadLetters;
 import java.io.IOException;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -163,7 +172,7 @@ public class SequenceWindower extends KeyedProcessFunction<String, Event, Window
         LOG.debug("Rejected {}: {}", event, rejection.message());
         // Processing time is the wall clock in a running job (and the harness's clock in tests).
         long rejectedAt = ctx.timerService().currentProcessingTime();
-        ctx.output(DeadLetters.TAG, rejection.deadLetter(event, rejectedAt));
+        ctx.output(SideOutputs.DEAD_LETTERS, rejection.deadLetter(event, rejectedAt));
     }
 
     private static Set<RejectReason> reasons() {

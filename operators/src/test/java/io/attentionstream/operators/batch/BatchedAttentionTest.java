@@ -1,20 +1,23 @@
 package io.attentionstream.operators.batch;
 
-import static io.attentionstream.operators.golden.Tolerance.VS_PYTORCH;
-import static io.attentionstream.operators.golden.Tolerance.maxAbsDiff;
+import io.attentionstream.core.batch.BatchingConfig;
+
+import io.attentionstream.operators.SideOutputs;
+import static io.attentionstream.core.golden.Tolerance.VS_PYTORCH;
+import static io.attentionstream.core.golden.Tolerance.maxAbsDiff;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.attentionstream.avro.AttentionOutput;
 import io.attentionstream.avro.AttentionWeights;
 import io.attentionstream.avro.RejectReason;
 import io.attentionstream.avro.RejectedRecord;
-import io.attentionstream.operators.deadletter.DeadLetters;
-import io.attentionstream.operators.golden.GoldenCase;
-import io.attentionstream.operators.model.AttentionModel;
-import io.attentionstream.operators.model.ModelConfig;
-import io.attentionstream.operators.model.OutputRows;
-import io.attentionstream.operators.model.WeightsMode;
-import io.attentionstream.operators.window.Window;
+import io.attentionstream.core.deadletter.DeadLetters;
+import io.attentionstream.core.golden.GoldenCase;
+import io.attentionstream.core.model.AttentionModel;
+import io.attentionstream.core.model.ModelConfig;
+import io.attentionstream.core.model.OutputRows;
+import io.attentionstream.core.model.WeightsMode;
+import io.attentionstream.core.window.Window;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -108,8 +111,8 @@ class BatchedAttentionTest {
             assertThat(out.getOutput()).hasSize(4 * 64);
             assertThat(out.getModel()).isEqualTo("feature_attention");
             assertThat(out.getModelSha256()).isEqualTo(
-                    io.attentionstream.operators.model.Sha256.hex(AttentionModel.readModelFile(GoldenCase.modelFile("feature_attention"))));
-            AttentionWeights weights = h.getSideOutput(BatchedAttention.WEIGHTS).poll().getValue();
+                    io.attentionstream.core.model.Sha256.hex(AttentionModel.readModelFile(GoldenCase.modelFile("feature_attention"))));
+            AttentionWeights weights = h.getSideOutput(SideOutputs.WEIGHTS).poll().getValue();
             assertThat(weights.getHeads()).isEqualTo(4);
             assertThat(weights.getQueryRows()).isEqualTo(4);
             assertThat(weights.getWeights()).hasSize(4 * 4 * 4);
@@ -199,7 +202,7 @@ class BatchedAttentionTest {
             assertThat(h.extractOutputValues()).isEmpty();
             h.prepareSnapshotPreBarrier(1L);
             assertThat(h.extractOutputValues()).hasSize(5);
-            assertThat(h.getSideOutput(BatchedAttention.WEIGHTS)).hasSize(5);
+            assertThat(h.getSideOutput(SideOutputs.WEIGHTS)).hasSize(5);
         }
     }
 
@@ -263,8 +266,8 @@ class BatchedAttentionTest {
             h.endInput();
             return new Emitted(
                     h.extractOutputValues(),
-                    values(h.getSideOutput(BatchedAttention.WEIGHTS)),
-                    values(h.getSideOutput(DeadLetters.TAG)));
+                    values(h.getSideOutput(SideOutputs.WEIGHTS)),
+                    values(h.getSideOutput(SideOutputs.DEAD_LETTERS)));
         }
     }
 

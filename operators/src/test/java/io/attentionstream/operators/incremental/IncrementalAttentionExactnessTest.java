@@ -1,14 +1,16 @@
 package io.attentionstream.operators.incremental;
 
-import static io.attentionstream.operators.golden.Tolerance.VS_PYTORCH;
-import static io.attentionstream.operators.golden.Tolerance.maxAbsDiff;
+import io.attentionstream.core.incremental.IncrementalConfig;
+
+import static io.attentionstream.core.golden.Tolerance.VS_PYTORCH;
+import static io.attentionstream.core.golden.Tolerance.maxAbsDiff;
 import static io.attentionstream.operators.incremental.IncrementalHarness.event;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.attentionstream.avro.AttentionOutput;
 import io.attentionstream.avro.AttentionWeights;
-import io.attentionstream.operators.window.Event;
-import io.attentionstream.operators.window.Window;
+import io.attentionstream.core.window.Event;
+import io.attentionstream.core.window.Window;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

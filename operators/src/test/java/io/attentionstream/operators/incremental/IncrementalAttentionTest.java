@@ -1,6 +1,10 @@
 package io.attentionstream.operators.incremental;
 
-import static io.attentionstream.operators.golden.Tolerance.VS_PYTORCH;
+import io.attentionstream.core.incremental.IncrementalConfig;
+import io.attentionstream.core.incremental.IncrementalNames;
+import io.attentionstream.core.incremental.KeyValueCache;
+
+import static io.attentionstream.core.golden.Tolerance.VS_PYTORCH;
 import static io.attentionstream.operators.incremental.IncrementalHarness.DIM;
 import static io.attentionstream.operators.incremental.IncrementalHarness.IDLE;
 import static io.attentionstream.operators.incremental.IncrementalHarness.NO_TIMEOUT;
@@ -15,14 +19,14 @@ import static org.assertj.core.api.Assertions.tuple;
 import io.attentionstream.avro.AttentionOutput;
 import io.attentionstream.avro.RejectReason;
 import io.attentionstream.avro.RejectedRecord;
-import io.attentionstream.operators.batch.BatchingConfig;
-import io.attentionstream.operators.model.InputKind;
-import io.attentionstream.operators.model.ModelConfig;
-import io.attentionstream.operators.model.OutputRows;
-import io.attentionstream.operators.model.WeightsMode;
-import io.attentionstream.operators.window.Event;
-import io.attentionstream.operators.window.EventValidator;
-import io.attentionstream.operators.window.WindowerConfig;
+import io.attentionstream.core.batch.BatchingConfig;
+import io.attentionstream.core.model.InputKind;
+import io.attentionstream.core.model.ModelConfig;
+import io.attentionstream.core.model.OutputRows;
+import io.attentionstream.core.model.WeightsMode;
+import io.attentionstream.core.window.Event;
+import io.attentionstream.core.window.EventValidator;
+import io.attentionstream.core.window.WindowerConfig;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;

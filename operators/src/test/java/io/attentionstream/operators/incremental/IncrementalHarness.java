@@ -1,16 +1,22 @@
 package io.attentionstream.operators.incremental;
 
+import io.attentionstream.core.incremental.IncrementalGolden;
+import io.attentionstream.core.incremental.IncrementalConfig;
+import io.attentionstream.core.incremental.IncrementalNames;
+import io.attentionstream.core.incremental.KeyValueCache;
+
+import io.attentionstream.operators.SideOutputs;
 import io.attentionstream.avro.AttentionOutput;
 import io.attentionstream.avro.AttentionWeights;
 import io.attentionstream.avro.RejectedRecord;
-import io.attentionstream.operators.batch.BatchingConfig;
-import io.attentionstream.operators.deadletter.DeadLetters;
-import io.attentionstream.operators.golden.GoldenCase;
-import io.attentionstream.operators.model.AttentionModel;
-import io.attentionstream.operators.model.InputKind;
-import io.attentionstream.operators.model.ModelConfig;
-import io.attentionstream.operators.window.Event;
-import io.attentionstream.operators.window.WindowerConfig;
+import io.attentionstream.core.batch.BatchingConfig;
+import io.attentionstream.core.deadletter.DeadLetters;
+import io.attentionstream.core.golden.GoldenCase;
+import io.attentionstream.core.model.AttentionModel;
+import io.attentionstream.core.model.InputKind;
+import io.attentionstream.core.model.ModelConfig;
+import io.attentionstream.core.window.Event;
+import io.attentionstream.core.window.WindowerConfig;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -145,11 +151,11 @@ final class IncrementalHarness implements AutoCloseable {
     }
 
     List<AttentionWeights> weights() {
-        return values(harness.getSideOutput(IncrementalAttention.WEIGHTS));
+        return values(harness.getSideOutput(SideOutputs.WEIGHTS));
     }
 
     List<RejectedRecord> deadLetters() {
-        return values(harness.getSideOutput(DeadLetters.TAG));
+        return values(harness.getSideOutput(SideOutputs.DEAD_LETTERS));
     }
 
     KeyValueCache cacheOf(String key) throws Exception {

@@ -1,17 +1,17 @@
 package io.attentionstream.operators.incremental;
 
-import static io.attentionstream.operators.golden.Tolerance.maxAbsDiff;
+import static io.attentionstream.core.golden.Tolerance.maxAbsDiff;
 
 import io.attentionstream.avro.AttentionOutput;
 import io.attentionstream.avro.AttentionWeights;
-import io.attentionstream.operators.golden.GoldenCase;
-import io.attentionstream.operators.model.AttentionModel;
-import io.attentionstream.operators.model.ModelConfig;
-import io.attentionstream.operators.model.OutputRows;
-import io.attentionstream.operators.model.WeightsMode;
-import io.attentionstream.operators.model.WindowInference;
-import io.attentionstream.operators.window.Event;
-import io.attentionstream.operators.window.Window;
+import io.attentionstream.core.golden.GoldenCase;
+import io.attentionstream.core.model.AttentionModel;
+import io.attentionstream.core.model.ModelConfig;
+import io.attentionstream.core.model.OutputRows;
+import io.attentionstream.core.model.WeightsMode;
+import io.attentionstream.core.model.WindowInference;
+import io.attentionstream.core.window.Event;
+import io.attentionstream.core.window.Window;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;

@@ -1,8 +1,12 @@
 package io.attentionstream.operators.window;
 
+import io.attentionstream.core.window.WindowerConfig;
+import io.attentionstream.core.window.Window;
+import io.attentionstream.core.window.Event;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.attentionstream.operators.model.InputKind;
+import io.attentionstream.core.model.InputKind;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;

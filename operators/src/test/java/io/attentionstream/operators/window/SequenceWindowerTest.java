@@ -1,11 +1,19 @@
 package io.attentionstream.operators.window;
 
+import io.attentionstream.core.window.SequenceEventCodec;
+import io.attentionstream.core.window.EventValidator;
+import io.attentionstream.core.window.WindowerConfig;
+import io.attentionstream.core.window.Window;
+import io.attentionstream.core.window.Event;
+import io.attentionstream.core.window.KeyBuffer;
+
+import io.attentionstream.operators.SideOutputs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.attentionstream.avro.RejectReason;
 import io.attentionstream.avro.RejectedRecord;
-import io.attentionstream.operators.deadletter.DeadLetters;
-import io.attentionstream.operators.model.InputKind;
+import io.attentionstream.core.deadletter.DeadLetters;
+import io.attentionstream.core.model.InputKind;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -534,7 +542,7 @@ class SequenceWindowerTest {
     }
 
     private List<RejectedRecord> rejected() {
-        Queue<StreamRecord<RejectedRecord>> side = harness.getSideOutput(DeadLetters.TAG);
+        Queue<StreamRecord<RejectedRecord>> side = harness.getSideOutput(SideOutputs.DEAD_LETTERS);
         return side == null ? List.of() : side.stream().map(StreamRecord::getValue).toList();
     }
 
