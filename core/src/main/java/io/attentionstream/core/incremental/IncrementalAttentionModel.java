@@ -4,10 +4,10 @@ import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
-import io.attentionstream.core.model.AttentionModel;
 import io.attentionstream.core.model.InferenceException;
+import io.attentionstream.core.model.LengthGroups;
 import io.attentionstream.core.model.ModelConfig;
+import io.attentionstream.core.model.OnnxModel;
 import io.attentionstream.core.model.OrtSessions;
 import io.attentionstream.core.model.TensorArena;
 import java.nio.ByteBuffer;
@@ -23,8 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * An ONNX attention block that computes only the newest position of a window from the cached keys
@@ -45,8 +43,7 @@ import org.slf4j.LoggerFactory;
  * <p>One instance is not thread-safe (it reuses its tensor buffers); use one per task. The
  * {@link OrtEnvironment} is the JVM-wide one and is never closed here.
  */
-public final class IncrementalAttentionModel implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(IncrementalAttentionModel.class);
+public final class IncrementalAttentionModel extends OnnxModel<IncrementalSignature> {
 
     /**
      * Empty past slots that cost about as much as one more {@code run()}. Measured with the first
@@ -57,10 +54,6 @@ public final class IncrementalAttentionModel implements AutoCloseable {
      */
     static final long PADDED_SLOTS_PER_RUN = 192;
 
-    private final OrtEnvironment env;
-    private final OrtSession session;
-    private final IncrementalSignature signature;
-    private final String sha256;
     /** The run's tensors, each backed by a reused buffer. */
     enum Tensor { NEW_FEATURES, PAST_KEYS, PAST_VALUES, PAST_MASK, OUTPUT, WEIGHTS, NEW_KEYS, NEW_VALUES }
 
@@ -76,17 +69,18 @@ public final class IncrementalAttentionModel implements AutoCloseable {
     /** Zeros for the empty slots of a left-padded cache; grows to the longest padding seen. */
     private float[] zeros;
 
-    private IncrementalAttentionModel(OrtEnvironment env, OrtSession session, IncrementalSignature signature, String sha256) {
-        this.env = env;
-        this.session = session;
-        this.signature = signature;
-        this.sha256 = sha256;
+    /** {@link #signature()}, kept in a field for the run loops. */
+    private final IncrementalSignature signature;
+
+    private IncrementalAttentionModel(byte[] modelBytes, ModelConfig config, IncrementalNames names) {
+        super(modelBytes, config, s -> IncrementalSignatureReader.read(s, config, names), "incremental model");
+        this.signature = signature();
         this.zeros = new float[0];
     }
 
     /** Loads a model file with the default incremental tensor names. */
     public static IncrementalAttentionModel load(Path file, ModelConfig config) {
-        return load(AttentionModel.readModelFile(file), config, IncrementalNames.defaults());
+        return load(readModelFile(file), config, IncrementalNames.defaults());
     }
 
     /** Loads a model from its bytes with the default incremental tensor names. */
@@ -100,21 +94,7 @@ public final class IncrementalAttentionModel implements AutoCloseable {
      * others from {@code names}.
      */
     public static IncrementalAttentionModel load(byte[] modelBytes, ModelConfig config, IncrementalNames names) {
-        String sha256 = OrtSessions.checkedDigest(modelBytes, config);
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        OrtSession session = OrtSessions.open(env, modelBytes, config);
-        IncrementalSignature signature = OrtSessions.readSignature(session, s -> IncrementalSignatureReader.read(s, config, names));
-        LOG.info("Loaded incremental model {} sha256={} intra-op threads={}", signature, sha256, config.intraOpThreads());
-        return new IncrementalAttentionModel(env, session, signature, sha256);
-    }
-
-    public IncrementalSignature signature() {
-        return signature;
-    }
-
-    /** Lower-case hex SHA-256 of the model bytes. */
-    public String sha256() {
-        return sha256;
+        return new IncrementalAttentionModel(modelBytes, config, names);
     }
 
     /**
@@ -290,25 +270,8 @@ public final class IncrementalAttentionModel implements AutoCloseable {
      * few short caches among full ones share the run, half short and half full do not.
      */
     static List<int[]> groupsByCacheLength(List<IncrementalStep> steps) {
-        Integer[] order = new Integer[steps.size()];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        Arrays.sort(order, Comparator.comparingInt((Integer i) -> steps.get(i).pastLength()).reversed());
-        List<int[]> groups = new ArrayList<>();
-        int start = 0;
-        for (int i = 1; i <= order.length; i++) {
-            if (i == order.length || (long) (steps.get(order[start]).pastLength() - steps.get(order[i]).pastLength())
-                    * (order.length - i) > PADDED_SLOTS_PER_RUN) {
-                int[] group = new int[i - start];
-                for (int j = start; j < i; j++) {
-                    group[j - start] = order[j];
-                }
-                groups.add(group);
-                start = i;
-            }
-        }
-        return groups;
+        return LengthGroups.of(steps.size(), i -> steps.get(i).pastLength(),
+                (longest, length, remaining) -> (long) (longest - length) * remaining > PADDED_SLOTS_PER_RUN);
     }
 
     private void runGroup(List<IncrementalStep> all, int[] group, int past, StepResult[] results) {
@@ -530,11 +493,11 @@ public final class IncrementalAttentionModel implements AutoCloseable {
         return zeros;
     }
 
-    /** Closes the session; the JVM-wide environment stays open for other tasks. */
+    /** Closes the tensors of resident spans, then the session. */
     @Override
     public void close() {
         closeSpanTensors();
-        OrtSessions.closeQuietly(session);
+        super.close();
     }
 
 }

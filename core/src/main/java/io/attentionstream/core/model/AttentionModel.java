@@ -2,49 +2,30 @@ package io.attentionstream.core.model;
 
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.attentionstream.core.window.Window;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * An ONNX attention block, ready to run batches of windows. Plain Java: no Flink in here, so it is
- * tested and benchmarked on its own and the Flink operator only owns its lifecycle.
- *
- * <p>One instance is not thread-safe (it reuses its tensor buffers); use one per task. The
- * {@link OrtEnvironment} is the JVM-wide one and is never closed here.
+ * tested and benchmarked on its own and the Flink operator only owns its lifecycle. Loading,
+ * the digest and closing are {@link OnnxModel}'s.
  */
-public final class AttentionModel implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(AttentionModel.class);
-
-    private final OrtEnvironment env;
-    private final OrtSession session;
-    private final ModelSignature signature;
-    private final String sha256;
+public final class AttentionModel extends OnnxModel<ModelSignature> {
     /** The run's tensors, each backed by a reused buffer. */
     private enum Tensor { INPUT, PAD_MASK, OUTPUT, WEIGHTS }
 
     private final TensorArena<Tensor> arena = new TensorArena<>(Tensor.class);
 
-    private AttentionModel(OrtEnvironment env, OrtSession session, ModelSignature signature, String sha256) {
-        this.env = env;
-        this.session = session;
-        this.signature = signature;
-        this.sha256 = sha256;
+    private AttentionModel(byte[] modelBytes, ModelConfig config) {
+        super(modelBytes, config, s -> SignatureReader.read(s, config), "model");
     }
 
     /** Loads a model file; a missing or unreadable file is reported with the path. */
@@ -52,38 +33,12 @@ public final class AttentionModel implements AutoCloseable {
         return load(readModelFile(file), config);
     }
 
-    /** Reads a model file with a message that names the `--model` setting when it cannot. */
-    public static byte[] readModelFile(Path file) {
-        try {
-            return Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new ModelLoadException("The model file " + file.toAbsolutePath() + " does not exist: check --model.");
-        } catch (IOException e) {
-            throw new ModelLoadException("The model file " + file.toAbsolutePath() + " cannot be read (" + e.getMessage()
-                    + "): check --model.", e);
-        }
-    }
-
     /**
      * Loads a model from its bytes, checks its digest (when pinned) and its signature against the
      * contract and the configuration.
      */
     public static AttentionModel load(byte[] modelBytes, ModelConfig config) {
-        String sha256 = OrtSessions.checkedDigest(modelBytes, config);
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        OrtSession session = OrtSessions.open(env, modelBytes, config);
-        ModelSignature signature = OrtSessions.readSignature(session, s -> SignatureReader.read(s, config));
-        LOG.info("Loaded model {} sha256={} intra-op threads={}", signature, sha256, config.intraOpThreads());
-        return new AttentionModel(env, session, signature, sha256);
-    }
-
-    public ModelSignature signature() {
-        return signature;
-    }
-
-    /** Lower-case hex SHA-256 of the model bytes. */
-    public String sha256() {
-        return sha256;
+        return new AttentionModel(modelBytes, config);
     }
 
     /**
@@ -114,14 +69,14 @@ public final class AttentionModel implements AutoCloseable {
         if (w.length < 1) {
             throw new IllegalArgumentException("Window " + w + " has no events.");
         }
-        if (signature.kind() == InputKind.FEATURES) {
-            if (w.features == null || w.features.length != w.length * signature.featureDim()) {
+        if (signature().kind() == InputKind.FEATURES) {
+            if (w.features == null || w.features.length != w.length * signature().featureDim()) {
                 throw new IllegalArgumentException("Window " + w + " does not hold " + w.length + " × "
-                        + signature.featureDim() + " features for model " + signature.name() + ".");
+                        + signature().featureDim() + " features for model " + signature().name() + ".");
             }
         } else if (w.tokens == null || w.tokens.length != w.length) {
             throw new IllegalArgumentException(
-                    "Window " + w + " does not hold " + w.length + " tokens for model " + signature.name() + ".");
+                    "Window " + w + " does not hold " + w.length + " tokens for model " + signature().name() + ".");
         }
     }
 
@@ -130,32 +85,15 @@ public final class AttentionModel implements AutoCloseable {
      * longest: padding it further would cost more than the extra {@code run()}.
      */
     static List<int[]> groupsByLength(List<Window> windows) {
-        Integer[] order = new Integer[windows.size()];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        Arrays.sort(order, Comparator.comparingInt((Integer i) -> windows.get(i).length).reversed());
-        List<int[]> groups = new ArrayList<>();
-        int start = 0;
-        for (int i = 1; i <= order.length; i++) {
-            if (i == order.length || 2 * windows.get(order[i]).length < windows.get(order[start]).length) {
-                int[] group = new int[i - start];
-                for (int j = start; j < i; j++) {
-                    group[j - start] = order[j];
-                }
-                groups.add(group);
-                start = i;
-            }
-        }
-        return groups;
+        return LengthGroups.of(windows.size(), i -> windows.get(i).length, (longest, length, remaining) -> 2 * length < longest);
     }
 
     private void runGroup(List<Window> windows, int[] group, OutputRows rows, WeightsMode weightsMode,
                           WindowInference[] results) {
         int batch = group.length;
         int seq = windows.get(group[0]).length;
-        int heads = signature.heads();
-        int dOut = signature.outputDim();
+        int heads = signature().heads();
+        int dOut = signature().outputDim();
         long[] seqShape = {batch, seq};
 
         ByteBuffer mask = arena.get(Tensor.PAD_MASK, (long) batch * seq);
@@ -173,8 +111,8 @@ public final class AttentionModel implements AutoCloseable {
              OnnxTensor out = OnnxTensor.createTensor(env, outBytes.asFloatBuffer(), new long[] {batch, seq, dOut});
              OnnxTensor attn = OnnxTensor.createTensor(
                      env, weightsBytes.asFloatBuffer(), new long[] {batch, heads, seq, seq})) {
-            Map<String, OnnxTensor> inputs = Map.of(signature.inputName(), input, signature.padMaskName(), padMask);
-            Map<String, OnnxTensor> pinned = Map.of(signature.outputName(), out, signature.weightsName(), attn);
+            Map<String, OnnxTensor> inputs = Map.of(signature().inputName(), input, signature().padMaskName(), padMask);
+            Map<String, OnnxTensor> pinned = Map.of(signature().outputName(), out, signature().weightsName(), attn);
             // Outputs are pinned to our buffers: ONNX Runtime writes them in place.
             try (OrtSession.Result ignored = session.run(inputs, pinned)) {
                 FloatBuffer outView = outBytes.asFloatBuffer();
@@ -191,8 +129,8 @@ public final class AttentionModel implements AutoCloseable {
 
     private OnnxTensor inputTensor(List<Window> windows, int[] group, int seq) throws OrtException {
         int batch = group.length;
-        if (signature.kind() == InputKind.FEATURES) {
-            int d = signature.featureDim();
+        if (signature().kind() == InputKind.FEATURES) {
+            int d = signature().featureDim();
             FloatBuffer x = arena.get(Tensor.INPUT, 4L * batch * seq * d).asFloatBuffer();
             for (int b = 0; b < batch; b++) {
                 Window w = windows.get(group[b]);
@@ -220,8 +158,8 @@ public final class AttentionModel implements AutoCloseable {
 
     private WindowInference extract(FloatBuffer out, FloatBuffer weights, int b, int seq, int length,
                                     OutputRows rows, WeightsMode weightsMode) {
-        int dOut = signature.outputDim();
-        int heads = signature.heads();
+        int dOut = signature().outputDim();
+        int heads = signature().heads();
         int firstRow = rows == OutputRows.ALL ? 0 : length - 1;
         int outRows = length - firstRow;
         float[] output = new float[outRows * dOut];
@@ -242,11 +180,4 @@ public final class AttentionModel implements AutoCloseable {
         }
         return new WindowInference(outRows, output, queryRows, w);
     }
-
-    /** Closes the session; the JVM-wide environment stays open for other tasks. */
-    @Override
-    public void close() {
-        OrtSessions.closeQuietly(session);
-    }
-
 }

@@ -3,25 +3,22 @@ package io.attentionstream.operators.window;
 import io.attentionstream.core.window.EventValidator;
 import io.attentionstream.core.window.WindowerConfig;
 import io.attentionstream.core.window.Window;
-import io.attentionstream.core.window.EventChecks;
 import io.attentionstream.core.window.Rejection;
 import io.attentionstream.core.window.Event;
 import io.attentionstream.core.window.KeyBuffer;
 
+import io.attentionstream.operators.RecordCounters;
 import io.attentionstream.operators.SideOutputs;
 import io.attentionstream.avro.RejectReason;
 import io.attentionstream.core.deadletter.DeadLetters;
 import java.io.IOException;
 import java.util.Collections;
-import java.util.EnumMap;
 import java.util.EnumSet;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -30,7 +27,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Cuts each key's events into count windows of {@code n} with stride {@code s}, as in DESIGN.md's
- * window semantics; the counting itself lives in {@link KeyBuffer}.
+ * window semantics; the counting itself lives in {@link KeyBuffer}, the key's order, timers and
+ * expiry in {@link KeyLifecycle}.
  *
  * <p>Per key it keeps at most three state entries and two event-time timers:
  * <ul>
@@ -50,46 +48,30 @@ public class SequenceWindower extends KeyedProcessFunction<String, Event, Window
     private static final Logger LOG = LoggerFactory.getLogger(SequenceWindower.class);
 
     /** Every reason this function rejects an event for. */
-    public static final Set<RejectReason> REASONS = reasons();
-
-    /** The last accepted position before any event: positions start at 0. */
+    public static final Set<RejectReason> REASONS = allReasons();
 
     private final WindowerConfig config;
 
-    private transient EventChecks checks;
     private transient ValueState<KeyBuffer> buffer;
-    private transient ValueState<Long> lastPosition;
-    private transient ValueState<Long> latestTimestamp;
-    private transient Counter windowsEmitted;
-    private transient Counter flushes;
-    private transient Map<RejectReason, Counter> rejected;
+    private transient KeyLifecycle<KeyBuffer> lifecycle;
+    private transient RecordCounters counters;
 
     public SequenceWindower(WindowerConfig config) {
         this.config = Objects.requireNonNull(config, "config");
     }
 
     @Override
-    public void open(OpenContext openContext) {
-        checks = new EventChecks(config);
+    public void open(OpenContext openContext) throws Exception {
         buffer = getRuntimeContext().getState(new ValueStateDescriptor<>("buffer", KeyBuffer.class));
-        lastPosition = getRuntimeContext().getState(new ValueStateDescriptor<>("lastPosition", Long.class));
-        latestTimestamp = getRuntimeContext().getState(new ValueStateDescriptor<>("latestTimestamp", Long.class));
-
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
-        windowsEmitted = metrics.counter("windowsEmitted");
-        flushes = metrics.counter("flushes");
-        // Registered up front so dashboards show 0 rather than nothing.
-        MetricGroup rejectedGroup = metrics.addGroup("rejected");
-        rejected = new EnumMap<>(RejectReason.class);
-        for (RejectReason reason : REASONS) {
-            rejected.put(reason, rejectedGroup.counter(reason.name()));
-        }
+        lifecycle = new KeyLifecycle<>(config, getRuntimeContext()::getState, buffer, metrics);
+        counters = new RecordCounters(metrics, REASONS);
         LOG.info("Windowing with {}", config);
     }
 
     @Override
     public void processElement(Event event, Context ctx, Collector<Window> out) throws Exception {
-        Rejection rejection = check(event, ctx.timerService().currentWatermark());
+        Rejection rejection = lifecycle.check(event, ctx.timerService().currentWatermark());
         if (rejection != null) {
             reject(event, rejection, ctx);
         } else {
@@ -99,27 +81,14 @@ public class SequenceWindower extends KeyedProcessFunction<String, Event, Window
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Window> out) throws Exception {
-        KeyBuffer keyBuffer = buffer.value();
-        KeyTimers due = KeyTimers.of(latestTimestamp.value(), keyBuffer != null, config);
-        // Both deadlines may share this timer: flush first so that expiry never drops unsent events.
-        if (due.flushDue(timestamp)) {
-            flush(keyBuffer, ctx.getCurrentKey(), out);
-            buffer.clear();
-        }
-        if (due.expiryDue(timestamp)) {
-            expire(ctx.getCurrentKey());
-        }
-    }
-
-    private Rejection check(Event event, long watermark) throws IOException {
-        return checks.check(event, lastPosition.value(), watermark);
+        String key = ctx.getCurrentKey();
+        lifecycle.onTimer(timestamp, key, keyBuffer -> flush(keyBuffer, key, out));
     }
 
     private void accept(Event event, Context ctx, Collector<Window> out) throws IOException {
         String key = ctx.getCurrentKey();
         KeyBuffer keyBuffer = buffer.value();
-        Long latest = latestTimestamp.value();
-        KeyTimers before = KeyTimers.of(latest, keyBuffer != null, config);
+        boolean wasBuffering = keyBuffer != null;
 
         if (keyBuffer == null) {
             keyBuffer = KeyBuffer.forConfig(config);
@@ -130,6 +99,7 @@ public class SequenceWindower extends KeyedProcessFunction<String, Event, Window
         }
         if (event.endOfSequence) {
             flush(keyBuffer, key, out);
+            lifecycle.flushed();
         }
         // No buffer entry while nothing is buffered (after a flush, or a full window with stride n),
         // so that the state and the idle timer are there exactly when something could be flushed.
@@ -139,11 +109,7 @@ public class SequenceWindower extends KeyedProcessFunction<String, Event, Window
         } else {
             buffer.clear();
         }
-        lastPosition.update(event.position);
-        // Event times may step back within the watermark's allowance; idleness counts from the newest.
-        long newest = latest == null ? event.timestamp : Math.max(latest, event.timestamp);
-        latestTimestamp.update(newest);
-        before.moveTo(KeyTimers.of(newest, buffering, config), KeyTimers.of(ctx.timerService()));
+        lifecycle.accepted(event, wasBuffering, buffering, KeyTimers.of(ctx.timerService()));
     }
 
     /** Emits what the buffer has not emitted yet and empties it. */
@@ -152,30 +118,22 @@ public class SequenceWindower extends KeyedProcessFunction<String, Event, Window
         if (rest != null) {
             emit(rest, out);
         }
-        flushes.inc();
-    }
-
-    private void expire(String key) {
-        LOG.debug("Key {} idle for {} ms of event time: dropping its state", key, config.stateTtlMs());
-        buffer.clear();
-        lastPosition.clear();
-        latestTimestamp.clear();
     }
 
     private void emit(Window window, Collector<Window> out) {
         out.collect(window);
-        windowsEmitted.inc();
+        counters.emitted();
     }
 
     private void reject(Event event, Rejection rejection, Context ctx) {
-        rejected.get(rejection.reason()).inc();
+        counters.rejected(rejection.reason());
         LOG.debug("Rejected {}: {}", event, rejection.message());
         // Processing time is the wall clock in a running job (and the harness's clock in tests).
         long rejectedAt = ctx.timerService().currentProcessingTime();
         ctx.output(SideOutputs.DEAD_LETTERS, rejection.deadLetter(event, rejectedAt));
     }
 
-    private static Set<RejectReason> reasons() {
+    private static Set<RejectReason> allReasons() {
         Set<RejectReason> reasons = EnumSet.copyOf(EventValidator.REASONS);
         reasons.add(RejectReason.OUT_OF_ORDER);
         reasons.add(RejectReason.LATE);

@@ -2,6 +2,7 @@ package io.attentionstream.operators.batch;
 
 import io.attentionstream.core.batch.BatchingConfig;
 
+import io.attentionstream.operators.OutputFields;
 import io.attentionstream.operators.SideOutputs;
 import static io.attentionstream.core.golden.Tolerance.VS_PYTORCH;
 import static io.attentionstream.core.golden.Tolerance.maxAbsDiff;
@@ -101,15 +102,8 @@ class BatchedAttentionTest {
             AttentionOutput out = record.getValue();
 
             assertThat(record.getTimestamp()).isEqualTo(5_030);
-            assertThat(out.getWindowStartPosition()).isEqualTo(100);
-            assertThat(out.getWindowEndPosition()).isEqualTo(103);
-            assertThat(out.getWindowStartTimestamp()).isEqualTo(5_000);
-            assertThat(out.getWindowEndTimestamp()).isEqualTo(5_030);
-            assertThat(out.getLength()).isEqualTo(4);
-            assertThat(out.getRows()).isEqualTo(4);
-            assertThat(out.getDim()).isEqualTo(64);
+            assertThat(OutputFields.windowOf(out)).containsExactly(100L, 103L, 5_000L, 5_030L, 4, 4, 64, "feature_attention");
             assertThat(out.getOutput()).hasSize(4 * 64);
-            assertThat(out.getModel()).isEqualTo("feature_attention");
             assertThat(out.getModelSha256()).isEqualTo(
                     io.attentionstream.core.model.Sha256.hex(AttentionModel.readModelFile(GoldenCase.modelFile("feature_attention"))));
             AttentionWeights weights = h.getSideOutput(SideOutputs.WEIGHTS).poll().getValue();
@@ -153,57 +147,6 @@ class BatchedAttentionTest {
         Emitted emitted = runBatched("feature_attention", windows, 8, WeightsMode.OFF, OutputRows.ALL);
         assertThat(emitted.outputs).hasSize(windows.size());
         assertThat(emitted.weights).isEmpty();
-    }
-
-    @Test
-    void runsWhenTheBatchIsFullAndWhenItTimesOut() throws Exception {
-        List<Window> windows = GoldenCase.all("feature_attention").stream().flatMap(c -> c.windows().stream()).limit(3).toList();
-        try (Harness h = harness("feature_attention", 2, 50, WeightsMode.OFF, OutputRows.LAST)) {
-            h.setProcessingTime(1_000);
-            h.processElement(new StreamRecord<>(windows.get(0)));
-            assertThat(h.extractOutputValues()).as("one window waits for a second or the timeout").isEmpty();
-            h.processElement(new StreamRecord<>(windows.get(1)));
-            assertThat(h.extractOutputValues()).as("a full batch runs at once").hasSize(2);
-
-            h.processElement(new StreamRecord<>(windows.get(2)));
-            h.setProcessingTime(1_049);
-            assertThat(h.extractOutputValues()).hasSize(2);
-            h.setProcessingTime(1_050);
-            assertThat(h.extractOutputValues()).as("the timeout runs a partial batch").hasSize(3);
-        }
-    }
-
-    @Test
-    void aBatchStartedAfterAnEarlierOneFilledTimesOutFromItsOwnFirstWindow() throws Exception {
-        List<Window> windows = GoldenCase.all("feature_attention").stream().flatMap(c -> c.windows().stream()).limit(3).toList();
-        try (Harness h = harness("feature_attention", 2, 50, WeightsMode.OFF, OutputRows.LAST)) {
-            h.setProcessingTime(1_000);
-            h.processElement(new StreamRecord<>(windows.get(0)));
-            h.processElement(new StreamRecord<>(windows.get(1)));
-            h.setProcessingTime(1_030);
-            h.processElement(new StreamRecord<>(windows.get(2)));
-
-            h.setProcessingTime(1_050);
-            assertThat(h.extractOutputValues()).as("the first batch's deadline is not the second's").hasSize(2);
-            h.setProcessingTime(1_079);
-            assertThat(h.extractOutputValues()).hasSize(2);
-            h.setProcessingTime(1_080);
-            assertThat(h.extractOutputValues()).as("50 ms after the second batch's first window").hasSize(3);
-        }
-    }
-
-    @Test
-    void flushesEverythingBeforeACheckpointBarrier() throws Exception {
-        List<Window> windows = GoldenCase.all("token_attention").stream().flatMap(c -> c.windows().stream()).limit(5).toList();
-        try (Harness h = harness("token_attention", 100, NO_TIMEOUT, WeightsMode.FULL, OutputRows.ALL)) {
-            for (Window w : windows) {
-                h.processElement(new StreamRecord<>(w));
-            }
-            assertThat(h.extractOutputValues()).isEmpty();
-            h.prepareSnapshotPreBarrier(1L);
-            assertThat(h.extractOutputValues()).hasSize(5);
-            assertThat(h.getSideOutput(SideOutputs.WEIGHTS)).hasSize(5);
-        }
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.attentionstream.operators.incremental;
 
+import io.attentionstream.operators.OutputFields;
+
 import io.attentionstream.core.incremental.IncrementalConfig;
 import io.attentionstream.core.incremental.IncrementalNames;
 import io.attentionstream.core.incremental.KeyValueCache;
@@ -96,15 +98,8 @@ class IncrementalAttentionTest {
 
         AttentionOutput out = h.outputs().get(1);
         assertThat(out.getKey()).isEqualTo("a");
-        assertThat(out.getWindowStartPosition()).isEqualTo(100);
-        assertThat(out.getWindowEndPosition()).isEqualTo(103);
-        assertThat(out.getWindowStartTimestamp()).isEqualTo(5_000);
-        assertThat(out.getWindowEndTimestamp()).isEqualTo(5_030);
-        assertThat(out.getLength()).isEqualTo(2);
-        assertThat(out.getRows()).isEqualTo(1);
-        assertThat(out.getDim()).isEqualTo(64);
+        assertThat(OutputFields.windowOf(out)).containsExactly(100L, 103L, 5_000L, 5_030L, 2, 1, 64, "incremental_feature_attention");
         assertThat(out.getOutput()).hasSize(64);
-        assertThat(out.getModel()).isEqualTo("incremental_feature_attention");
         assertThat(out.getModelSha256()).hasSize(64);
         var weights = h.weights().get(1);
         assertThat(weights.getWindowStartPosition()).isEqualTo(100);
@@ -250,34 +245,6 @@ class IncrementalAttentionTest {
     }
 
     // ---- batching ----
-
-    @Test
-    void runsWhenTheBatchIsFullAndWhenItTimesOut() throws Exception {
-        h = IncrementalHarness.open(config(N, 2, 50, true));
-        h.setProcessingTime(1_000);
-        h.send(event("a", 0));
-        assertThat(h.outputs()).as("one event waits for a second or the timeout").isEmpty();
-        h.send(event("b", 0));
-        assertThat(h.outputs()).as("a full batch runs at once").hasSize(2);
-
-        h.send(event("a", 1));
-        h.setProcessingTime(1_049);
-        assertThat(h.outputs()).hasSize(2);
-        h.setProcessingTime(1_050);
-        assertThat(h.outputs()).as("the timeout runs a partial batch").hasSize(3);
-    }
-
-    @Test
-    void runsEverythingBeforeACheckpointBarrier() throws Exception {
-        h = IncrementalHarness.open(config(N, 100));
-        h.send(events("a", 0, 4));
-        assertThat(h.outputs()).isEmpty();
-
-        h.checkpoint(1L);
-
-        assertThat(h.outputs()).hasSize(5);
-        assertThat(h.weights()).hasSize(5);
-    }
 
     @Test
     void aSnapshotWithWaitingEventsIsRefusedRatherThanLosingThem() throws Exception {

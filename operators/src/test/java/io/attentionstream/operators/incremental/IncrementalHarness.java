@@ -5,34 +5,25 @@ import io.attentionstream.core.incremental.IncrementalConfig;
 import io.attentionstream.core.incremental.IncrementalNames;
 import io.attentionstream.core.incremental.KeyValueCache;
 
+import io.attentionstream.operators.MetricCapture;
 import io.attentionstream.operators.SideOutputs;
 import io.attentionstream.avro.AttentionOutput;
 import io.attentionstream.avro.AttentionWeights;
 import io.attentionstream.avro.RejectedRecord;
 import io.attentionstream.core.batch.BatchingConfig;
-import io.attentionstream.core.deadletter.DeadLetters;
 import io.attentionstream.core.golden.GoldenCase;
 import io.attentionstream.core.model.AttentionModel;
 import io.attentionstream.core.model.InputKind;
 import io.attentionstream.core.model.ModelConfig;
 import io.attentionstream.core.window.Event;
 import io.attentionstream.core.window.WindowerConfig;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Queue;
 import java.util.Random;
-import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Metric;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.runtime.clusterframework.types.ResourceID;
-import org.apache.flink.runtime.executiongraph.ExecutionAttemptID;
-import org.apache.flink.runtime.metrics.groups.TaskManagerMetricGroup;
-import org.apache.flink.runtime.metrics.groups.TaskMetricGroup;
-import org.apache.flink.runtime.metrics.util.TestingMetricRegistry;
 import org.apache.flink.runtime.operators.testutils.MockEnvironment;
-import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 
@@ -49,20 +40,13 @@ final class IncrementalHarness implements AutoCloseable {
 
     private static final byte[] MODEL = AttentionModel.readModelFile(GoldenCase.modelFile(IncrementalGolden.MODEL));
 
-    final Map<String, Metric> metrics = new HashMap<>();
+    private final MetricCapture metrics = new MetricCapture();
     private final MockEnvironment environment;
     private final KeyedOneInputStreamOperatorTestHarness<String, Event, AttentionOutput> harness;
     private final IncrementalAttention operator;
 
     private IncrementalHarness(IncrementalConfig config, OperatorSubtaskState restored) throws Exception {
-        TestingMetricRegistry registry = TestingMetricRegistry.builder()
-                .setRegisterConsumer((metric, name, group) -> metrics.put(group.getMetricIdentifier(name), metric))
-                .build();
-        TaskMetricGroup taskMetrics = TaskManagerMetricGroup
-                .createTaskManagerMetricGroup(registry, "localhost", ResourceID.generate())
-                .addJob(new JobID(), "job")
-                .addTask(ExecutionAttemptID.randomId(), "incremental");
-        environment = new MockEnvironmentBuilder().setMetricGroup(taskMetrics).build();
+        environment = metrics.environment("incremental");
         operator = new IncrementalAttention(config, MODEL.clone());
         harness = new KeyedOneInputStreamOperatorTestHarness<>(operator, event -> event.key, Types.STRING, environment);
         if (restored != null) {
@@ -175,14 +159,7 @@ final class IncrementalHarness implements AutoCloseable {
     }
 
     Metric metric(String name) {
-        List<Metric> found = metrics.entrySet().stream()
-                .filter(e -> e.getKey().endsWith("." + name))
-                .map(Map.Entry::getValue)
-                .toList();
-        if (found.size() != 1) {
-            throw new AssertionError("Expected one metric " + name + ", found " + found.size() + " in " + metrics.keySet());
-        }
-        return found.get(0);
+        return metrics.metric(name);
     }
 
     private static <T> List<T> values(Queue<StreamRecord<T>> records) {

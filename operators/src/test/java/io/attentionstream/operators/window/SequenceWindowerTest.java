@@ -7,34 +7,24 @@ import io.attentionstream.core.window.Window;
 import io.attentionstream.core.window.Event;
 import io.attentionstream.core.window.KeyBuffer;
 
+import io.attentionstream.operators.MetricCapture;
 import io.attentionstream.operators.SideOutputs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.attentionstream.avro.RejectReason;
 import io.attentionstream.avro.RejectedRecord;
-import io.attentionstream.core.deadletter.DeadLetters;
 import io.attentionstream.core.model.InputKind;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Queue;
 import java.util.stream.Stream;
-import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.Metric;
-import org.apache.flink.runtime.clusterframework.types.ResourceID;
-import org.apache.flink.runtime.executiongraph.ExecutionAttemptID;
-import org.apache.flink.runtime.metrics.groups.TaskManagerMetricGroup;
-import org.apache.flink.runtime.metrics.groups.TaskMetricGroup;
-import org.apache.flink.runtime.metrics.util.TestingMetricRegistry;
 import org.apache.flink.runtime.operators.testutils.MockEnvironment;
-import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -61,7 +51,7 @@ class SequenceWindowerTest {
     /** With buffered events: the buffer too. */
     private static final int STATE_WHILE_BUFFERING = 3;
 
-    private final Map<String, Metric> metrics = new HashMap<>();
+    private final MetricCapture metrics = new MetricCapture();
     private MockEnvironment environment;
     private KeyedOneInputStreamOperatorTestHarness<String, Event, Window> harness;
 
@@ -459,14 +449,7 @@ class SequenceWindowerTest {
     // ---- fixtures ----
 
     private void open(WindowerConfig config) throws Exception {
-        TestingMetricRegistry registry = TestingMetricRegistry.builder()
-                .setRegisterConsumer((metric, name, group) -> metrics.put(group.getMetricIdentifier(name), metric))
-                .build();
-        TaskMetricGroup taskMetrics = TaskManagerMetricGroup
-                .createTaskManagerMetricGroup(registry, "localhost", ResourceID.generate())
-                .addJob(new JobID(), "job")
-                .addTask(ExecutionAttemptID.randomId(), "windower");
-        environment = new MockEnvironmentBuilder().setMetricGroup(taskMetrics).build();
+        environment = metrics.environment("windower");
         harness = new KeyedOneInputStreamOperatorTestHarness<>(
                 new KeyedProcessOperator<>(new SequenceWindower(config)), event -> event.key, Types.STRING, environment);
         harness.open();
@@ -558,12 +541,7 @@ class SequenceWindowerTest {
     }
 
     private long counter(String name) {
-        List<Metric> found = metrics.entrySet().stream()
-                .filter(e -> e.getKey().endsWith("." + name))
-                .map(Map.Entry::getValue)
-                .toList();
-        assertThat(found).as("metric %s", name).hasSize(1);
-        return ((Counter) found.get(0)).getCount();
+        return ((Counter) metrics.metric(name)).getCount();
     }
 
     private void assertFlushedState(int timers) {
