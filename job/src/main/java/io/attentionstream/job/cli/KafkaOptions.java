@@ -1,28 +1,33 @@
 package io.attentionstream.job.cli;
 
+import io.attentionstream.job.config.JobOptions;
 import io.attentionstream.job.kafka.KafkaClientConfig;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IModelTransformer;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
-/** How every command reaches Kafka. */
+/**
+ * How every command reaches Kafka: a picocli mixin with the {@link JobOptions#KAFKA} flags of the
+ * job, so the tools take the same flags as {@code run}.
+ */
+@Command(modelTransformer = KafkaOptions.Flags.class)
 public class KafkaOptions {
 
-    @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT[,...]",
-            description = "Kafka brokers.")
-    String bootstrapServers;
-
-    @Option(names = "--kafka-property", paramLabel = "KEY=VALUE",
-            description = "A Kafka client property for every client the job makes (repeatable), e.g. "
-                    + "security.protocol=SASL_SSL. Values are never logged.")
-    List<String> kafkaProperties = new ArrayList<>();
-
-    @Option(names = "--kafka-config", paramLabel = "FILE",
-            description = "A properties file of Kafka client properties; --kafka-property wins over it.")
-    Path kafkaConfig;
+    @Spec
+    CommandSpec spec;
 
     public KafkaClientConfig clientConfig() {
-        return KafkaClientConfig.of(bootstrapServers, kafkaConfig, kafkaProperties);
+        return KafkaClientConfig.of(CliOptions.value(spec, JobOptions.BOOTSTRAP_SERVERS),
+                CliOptions.value(spec, JobOptions.KAFKA_CONFIG), CliOptions.value(spec, JobOptions.KAFKA_PROPERTIES));
+    }
+
+    /** Adds the Kafka flags from their declarations. */
+    public static final class Flags implements IModelTransformer {
+        @Override
+        public CommandSpec transform(CommandSpec spec) {
+            CliOptions.addTo(spec, JobOptions.KAFKA);
+            return spec;
+        }
     }
 }
