@@ -19,7 +19,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Produces a sample feature or token stream to any broker. */
-@Command(name = "produce", mixinStandardHelpOptions = true,
+@Command(name = "produce", mixinStandardHelpOptions = true, modelTransformer = KafkaOptions.Flags.class,
         description = "Produce a sample SequenceEvent stream (several keys, a few bad records) to a topic.")
 public class ProduceCommand implements Callable<Integer> {
 
