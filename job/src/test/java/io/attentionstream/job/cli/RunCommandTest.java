@@ -69,7 +69,6 @@ class RunCommandTest {
     @Test
     void helpShowsTheDefaults() {
         String help = new CommandLine(new RunCommand()).getUsageMessage().replaceAll("\\s+", " ");
-        assertThat(help).contains("Events per window. Default: 64.", "Attention weights to emit. Default: full.",
-                "Default: attention.input.");
+        assertThat(help).contains("Events per window. Default: 64.", "Attention weights to emit. Default: full.");
     }
 }
