@@ -1,6 +1,6 @@
 package io.attentionstream.bench;
 
-import io.attentionstream.job.cli.JobOptions;
+import io.attentionstream.job.cli.CliConverters;
 
 import io.attentionstream.core.window.Window;
 
@@ -89,11 +89,11 @@ public class BenchCommand implements ToolCommand {
             description = "The trivial model of the same signature (ort-floor). Default: models/floor.onnx of this checkout.")
     Path floorModel;
 
-    @Option(names = "--weights", defaultValue = "last-row", paramLabel = "full|last-row|off", converter = JobOptions.WeightsModeConverter.class,
+    @Option(names = "--weights", defaultValue = "last-row", paramLabel = "full|last-row|off", converter = CliConverters.WeightsModeConverter.class,
             description = "Attention weights emitted on every path. Default: ${DEFAULT-VALUE}.")
     WeightsMode weights;
 
-    @Option(names = "--output-rows", defaultValue = "last", paramLabel = "all|last", converter = JobOptions.OutputRowsConverter.class,
+    @Option(names = "--output-rows", defaultValue = "last", paramLabel = "all|last", converter = CliConverters.OutputRowsConverter.class,
             description = "Output rows emitted on every path. Default: ${DEFAULT-VALUE}.")
     OutputRows outputRows;
 

@@ -50,13 +50,13 @@ final class PipelineBench {
                 + (long) s.keys() * (n - 1);
         long expected = SyntheticStream.windowsOf(events, s.keys(), n);
         Properties props = kafka.clientProperties();
-        SendTimeProducer.send(props, setup.options().inputTopic, new SyntheticStream(s.dim(), 13), s.keys(), 0, events, 0);
+        SendTimeProducer.send(props, setup.config().inputTopic(), new SyntheticStream(s.dim(), 13), s.keys(), 0, events, 0);
 
         long windows;
         double seconds;
         double cpuSeconds;
         Map<String, Object> breakdown;
-        try (CommittedOutputReader reader = new CommittedOutputReader(props, setup.options().outputTopic).start()) {
+        try (CommittedOutputReader reader = new CommittedOutputReader(props, setup.config().outputTopic()).start()) {
             JobClient job = PipelineJobs.start(setup, s.sinks());
             try {
                 Waits.await("the first committed output", FIRST_OUTPUT_TIMEOUT, () -> reader.received() > 0);
@@ -99,7 +99,7 @@ final class PipelineBench {
         String prefix = "bench-n" + n + "-half-" + RUNS.incrementAndGet();
         JobSetup setup = PipelineJobs.setup(kafka, prefix, n, s);
         Properties props = kafka.clientProperties();
-        String input = setup.options().inputTopic;
+        String input = setup.config().inputTopic();
         SyntheticStream stream = new SyntheticStream(s.dim(), 17);
         // Each key's first n−1 events make no window: send them at once, then pace the rest.
         long fill = (long) s.keys() * (n - 1);
@@ -110,7 +110,7 @@ final class PipelineBench {
         double cpuSeconds;
         Map<String, Object> breakdown;
         Latencies latencies;
-        try (CommittedOutputReader reader = new CommittedOutputReader(props, setup.options().outputTopic).start()) {
+        try (CommittedOutputReader reader = new CommittedOutputReader(props, setup.config().outputTopic()).start()) {
             JobClient job = PipelineJobs.start(setup, s.sinks());
             try {
                 SendTimeProducer.send(props, input, stream, s.keys(), 0, fill, 0);

@@ -3,19 +3,17 @@ package io.attentionstream.bench;
 import io.attentionstream.job.JobSetup;
 import io.attentionstream.tools.LocalRun;
 import io.attentionstream.job.StartupChecks;
-import io.attentionstream.job.cli.JobOptions;
+import io.attentionstream.job.config.JobConfig;
 import io.attentionstream.tools.local.LocalKafka;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
-import picocli.CommandLine;
 
 /**
- * The pipeline path's jobs: set up on fresh topics exactly as {@code run} parses its flags,
+ * The pipeline path's jobs: set up on fresh topics with the configuration {@code run} makes,
  * started on a MiniCluster in this JVM without waiting, cancelled at the end of a measurement.
  */
 final class PipelineJobs {
@@ -24,17 +22,17 @@ final class PipelineJobs {
     private PipelineJobs() {}
 
     static Map<String, Object> settings(JobSetup setup, BenchSettings s) {
-        JobOptions o = setup.options();
+        JobConfig o = setup.config();
         Map<String, Object> settings = new LinkedHashMap<>();
-        settings.put("model", o.model.getFileName().toString());
-        settings.put("batch_size", o.batchSize);
-        settings.put("batch_timeout_ms", o.batchTimeoutMs);
-        settings.put("intra_op_threads", o.intraOpThreads);
+        settings.put("model", o.model().getFileName().toString());
+        settings.put("batch_size", o.batchSize());
+        settings.put("batch_timeout_ms", o.batchTimeoutMs());
+        settings.put("intra_op_threads", o.intraOpThreads());
         settings.put("parallelism", s.parallelism());
         settings.put("partitions", s.parallelism());
-        settings.put("weights", o.weights.cliName());
-        settings.put("output_rows", o.outputRows.cliName());
-        settings.put("checkpoint_interval_ms", o.checkpointIntervalMs);
+        settings.put("weights", o.weights().cliName());
+        settings.put("output_rows", o.effectiveOutputRows().cliName());
+        settings.put("checkpoint_interval_ms", o.checkpointIntervalMs());
         settings.put("sinks", s.sinks().cliName());
         settings.put("keys", s.keys());
         return settings;
@@ -46,26 +44,25 @@ final class PipelineJobs {
         String weights = prefix + ".weights";
         String dlq = prefix + ".dlq";
         kafka.createTopics(s.parallelism(), input, output, weights, dlq);
-        JobOptions options = new JobOptions();
-        new CommandLine(options).parseArgs(List.of(
-                "--bootstrap-servers", kafka.bootstrapServers(),
-                "--input-topic", input, "--output-topic", output, "--weights-topic", weights, "--dlq-topic", dlq,
-                "--model", s.model().toString(),
-                "--window-size", Integer.toString(n), "--stride", Integer.toString(BenchSettings.STRIDE),
-                "--batch-size", Integer.toString(s.batchSize()),
-                "--batch-timeout-ms", Long.toString(s.batchTimeoutMs()),
-                "--weights", s.weights().cliName(), "--output-rows", s.outputRows().cliName(),
-                "--checkpoint-interval-ms", Long.toString(s.checkpointIntervalMs()),
-                "--parallelism", Integer.toString(s.parallelism()),
-                "--intra-op-threads", Integer.toString(s.threads()),
-                "--group-id", prefix, "--transactional-id-prefix", prefix).toArray(new String[0]));
-        JobSetup setup = JobSetup.resolve(options);
+        JobConfig config = JobConfig.builder()
+                .bootstrapServers(kafka.bootstrapServers())
+                .topics(input, output, weights, dlq)
+                .model(s.model())
+                .windowSize(n).stride(BenchSettings.STRIDE)
+                .batchSize(s.batchSize()).batchTimeoutMs(s.batchTimeoutMs())
+                .weights(s.weights()).outputRows(s.outputRows())
+                .checkpointIntervalMs(s.checkpointIntervalMs())
+                .parallelism(s.parallelism())
+                .intraOpThreads(s.threads())
+                .groupId(prefix).transactionalIdPrefix(prefix)
+                .build();
+        JobSetup setup = JobSetup.resolve(config);
         StartupChecks.check(setup, Duration.ofSeconds(30));
         return setup;
     }
 
     static JobClient start(JobSetup setup, SinkMode sinks) throws Exception {
-        JobClient job = sinks.job(setup).start(LocalRun.environment(setup.options().parallelism));
+        JobClient job = sinks.job(setup).start(LocalRun.environment(setup.config().parallelism()));
         Waits.await("the job to run", START_TIMEOUT, () -> status(job) == JobStatus.RUNNING);
         return job;
     }

@@ -1,13 +1,9 @@
 package io.attentionstream.bench;
 
-import io.attentionstream.avro.AttentionOutput;
-import io.attentionstream.avro.AttentionWeights;
 import io.attentionstream.job.AttentionJob;
 import io.attentionstream.job.JobSetup;
-import io.attentionstream.job.cli.JobOptions;
-import io.attentionstream.job.kafka.DeadLetterSerializer;
+import io.attentionstream.job.config.JobConfig;
 import io.attentionstream.job.kafka.KafkaConnections;
-import io.attentionstream.job.kafka.KeyedAvroSerializer;
 import java.util.Properties;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
@@ -52,25 +48,23 @@ public enum SinkMode {
         if (this == EXACTLY_ONCE) {
             return AttentionJob.kafka(setup);
         }
-        JobOptions o = setup.options();
+        JobConfig o = setup.config();
         return new AttentionJob(setup, KafkaConnections.source(setup),
-                sink(setup, "output", o.outputTopic,
-                        new KeyedAvroSerializer<>(o.outputTopic, AttentionOutput.class, AttentionOutput::getKey)),
-                sink(setup, "weights", o.weightsTopic,
-                        new KeyedAvroSerializer<>(o.weightsTopic, AttentionWeights.class, AttentionWeights::getKey)),
-                sink(setup, "dlq", o.dlqTopic, new DeadLetterSerializer(o.dlqTopic)));
+                sink(setup, "output", o.outputTopic(), KafkaConnections.outputSerializer(o.outputTopic())),
+                sink(setup, "weights", o.weightsTopic(), KafkaConnections.weightsSerializer(o.weightsTopic())),
+                sink(setup, "dlq", o.dlqTopic(), KafkaConnections.deadLetterSerializer(o.dlqTopic())));
     }
 
     /** The job's sink (see KafkaConnections) with this mode's delivery settings. */
     private <T> KafkaSink<T> sink(JobSetup setup, String role, String topic, KafkaRecordSerializationSchema<T> serializer) {
-        JobOptions o = setup.options();
+        JobConfig o = setup.config();
         Properties props = setup.kafka().toProperties();
-        props.setProperty("transaction.timeout.ms", Long.toString(o.transactionTimeoutMs));
+        props.setProperty("transaction.timeout.ms", Long.toString(o.transactionTimeoutMs()));
         KafkaSinkBuilder<T> builder = KafkaSink.<T>builder()
                 .setKafkaProducerConfig(props)
                 .setBootstrapServers(setup.kafka().bootstrapServers())
                 .setRecordSerializer(new TopicNamingSerializer<>(serializer, topic))
-                .setTransactionalIdPrefix(o.transactionalIdPrefix + "-" + role);
+                .setTransactionalIdPrefix(o.transactionalIdPrefix() + "-" + role);
         if (this == AT_LEAST_ONCE) {
             builder.setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE);
         } else {

@@ -4,11 +4,11 @@ import io.attentionstream.operators.SideOutputs;
 import io.attentionstream.avro.AttentionOutput;
 import io.attentionstream.avro.AttentionWeights;
 import io.attentionstream.avro.RejectedRecord;
-import io.attentionstream.job.decode.DecodeEvents;
+import io.attentionstream.job.decode.DecodedRecord;
+import io.attentionstream.job.decode.EventTime;
+import io.attentionstream.job.decode.SplitRejected;
 import io.attentionstream.job.kafka.KafkaConnections;
-import io.attentionstream.job.kafka.RawRecord;
 import io.attentionstream.operators.batch.BatchedAttention;
-import io.attentionstream.core.deadletter.DeadLetters;
 import io.attentionstream.operators.incremental.IncrementalAttention;
 import io.attentionstream.core.window.Event;
 import io.attentionstream.operators.window.SequenceWindower;
@@ -16,7 +16,6 @@ import io.attentionstream.core.window.Window;
 import java.time.Duration;
 import java.util.Objects;
 import org.apache.flink.api.common.JobExecutionResult;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -32,7 +31,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * The attention-stream pipeline:
  *
  * <pre>
- * source ─ decode ─┬─ keyBy(key) ─ SequenceWindower ─ BatchedAttention ─┬─ outputs
+ * source+decode ─┬─ keyBy(key) ─ SequenceWindower ─ BatchedAttention ─┬─ outputs
  *                  │                       │                          ├─ weights
  *                  └──────── dead letters ─┴──────────────────────────┴─ dead letters
  * </pre>
@@ -50,14 +49,14 @@ public final class AttentionJob {
     static final Duration ALIGNED_CHECKPOINT_TIMEOUT = Duration.ofSeconds(1);
 
     private final JobSetup setup;
-    private final Source<RawRecord, ?, ?> source;
+    private final Source<DecodedRecord, ?, ?> source;
     private final Sink<AttentionOutput> outputs;
     private final Sink<AttentionWeights> weights;
     private final Sink<RejectedRecord> deadLetters;
     private MapFunction<Window, Window> windowTap;
     private MapFunction<AttentionOutput, AttentionOutput> outputTap;
 
-    public AttentionJob(JobSetup setup, Source<RawRecord, ?, ?> source, Sink<AttentionOutput> outputs,
+    public AttentionJob(JobSetup setup, Source<DecodedRecord, ?, ?> source, Sink<AttentionOutput> outputs,
                         Sink<AttentionWeights> weights, Sink<RejectedRecord> deadLetters) {
         this.setup = Objects.requireNonNull(setup, "setup");
         this.source = Objects.requireNonNull(source, "source");
@@ -88,7 +87,7 @@ public final class AttentionJob {
     }
 
     public String name() {
-        return "attention-stream " + setup.model().name() + " " + setup.options().inputTopic;
+        return "attention-stream " + setup.model().name() + " " + setup.config().inputTopic();
     }
 
     /** Builds the pipeline and runs it: blocks until a bounded job ends or the job fails. */
@@ -105,34 +104,28 @@ public final class AttentionJob {
 
     /** Adds the pipeline to the environment and configures checkpointing. */
     public void build(StreamExecutionEnvironment env) {
-        var o = setup.options();
-        env.enableCheckpointing(o.checkpointIntervalMs, CheckpointingMode.EXACTLY_ONCE);
+        var o = setup.config();
+        env.enableCheckpointing(o.checkpointIntervalMs(), CheckpointingMode.EXACTLY_ONCE);
         // Under backpressure an aligned barrier waits behind every buffered event, each of which
         // costs a model run: after a second of alignment the checkpoint goes unaligned instead,
         // so checkpoints keep completing within their timeout.
         env.getCheckpointConfig().enableUnalignedCheckpoints();
         env.getCheckpointConfig().setAlignedCheckpointTimeout(ALIGNED_CHECKPOINT_TIMEOUT);
-        if (o.parallelism != null) {
-            env.setParallelism(o.parallelism);
+        if (o.parallelism() != null) {
+            env.setParallelism(o.parallelism());
         }
         // Operators never keep a reference to a record after passing it on.
         env.getConfig().enableObjectReuse();
 
+        // The source decodes and assigns event time, so each Kafka partition has its own watermark.
         SingleOutputStreamOperator<Event> events = env
-                .fromSource(source, WatermarkStrategy.noWatermarks(), "kafka-source")
+                .fromSource(source, EventTime.watermarks(Duration.ofMillis(o.maxOutOfOrdernessMs()), SOURCE_IDLENESS), "kafka-source")
                 .uid("kafka-source")
-                .process(new DecodeEvents(o.maxRecordBytes))
+                .process(new SplitRejected(), TypeInformation.of(Event.class))
                 .uid("decode")
                 .name("decode");
 
-        DataStream<Event> timed = events.assignTimestampsAndWatermarks(
-                        WatermarkStrategy.<Event>forBoundedOutOfOrderness(Duration.ofMillis(o.maxOutOfOrdernessMs))
-                                .withTimestampAssigner((event, kafkaTimestamp) -> event.timestamp)
-                                .withIdleness(SOURCE_IDLENESS))
-                .uid("event-time")
-                .name("event-time");
-
-        KeyedStream<Event, String> byKey = timed.keyBy(event -> event.key, TypeInformation.of(String.class));
+        KeyedStream<Event, String> byKey = events.keyBy(event -> event.key, TypeInformation.of(String.class));
         SingleOutputStreamOperator<AttentionOutput> attention;
         DataStream<RejectedRecord> rejected;
         if (setup.incremental()) {

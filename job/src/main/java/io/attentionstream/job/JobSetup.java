@@ -1,6 +1,7 @@
 package io.attentionstream.job;
 
-import io.attentionstream.job.cli.JobOptions;
+import io.attentionstream.job.config.JobConfig;
+import io.attentionstream.job.config.Mode;
 import io.attentionstream.job.kafka.KafkaClientConfig;
 import io.attentionstream.core.batch.BatchingConfig;
 import io.attentionstream.core.incremental.IncrementalAttentionModel;
@@ -20,12 +21,10 @@ import io.attentionstream.core.window.WindowerConfig;
  * failure is a {@link SetupException} naming the setting to change.
  */
 public final class JobSetup {
-    public static final long MIN_CHECKPOINT_INTERVAL_MS = 100;
-
     /** What every mode's model tells the rest of the job. */
     public record ModelFacts(String name, InputKind kind, int heads, int outputDim, String description) {}
 
-    private final JobOptions options;
+    private final JobConfig config;
     private final KafkaClientConfig kafka;
     private final byte[] modelBytes;
     private final ModelFacts model;
@@ -34,9 +33,9 @@ public final class JobSetup {
     private final BatchingConfig batching;
     private final IncrementalConfig incremental;
 
-    private JobSetup(JobOptions options, KafkaClientConfig kafka, byte[] modelBytes, ModelFacts model, String modelSha256,
+    private JobSetup(JobConfig options, KafkaClientConfig kafka, byte[] modelBytes, ModelFacts model, String modelSha256,
                      WindowerConfig windower, BatchingConfig batching, IncrementalConfig incremental) {
-        this.options = options;
+        this.config = options;
         this.kafka = kafka;
         this.modelBytes = modelBytes;
         this.model = model;
@@ -46,18 +45,18 @@ public final class JobSetup {
         this.incremental = incremental;
     }
 
-    public static JobSetup resolve(JobOptions options) {
+    /** Loads the model the configuration names and checks the settings against it. */
+    public static JobSetup resolve(JobConfig options) {
         try {
-            KafkaClientConfig kafka = options.kafka.clientConfig();
-            checkRuntimeSettings(options);
+            KafkaClientConfig kafka = options.kafka();
             ModelConfig loading = withTensorNames(ModelConfig.builder(), options)
-                    .expectedSha256(options.modelSha256)
-                    .expectedKind(options.inputKind)
-                    .expectedFeatureDim(options.featureDim)
-                    .intraOpThreads(options.intraOpThreads)
+                    .expectedSha256(options.modelSha256())
+                    .expectedKind(options.inputKind())
+                    .expectedFeatureDim(options.featureDim())
+                    .intraOpThreads(options.intraOpThreads())
                     .build();
-            byte[] bytes = AttentionModel.readModelFile(options.model);
-            return options.mode == JobOptions.Mode.INCREMENTAL
+            byte[] bytes = AttentionModel.readModelFile(options.model());
+            return options.mode() == Mode.INCREMENTAL
                     ? incremental(options, kafka, bytes, loading)
                     : full(options, kafka, bytes, loading);
         } catch (ModelLoadException | IllegalArgumentException e) {
@@ -65,7 +64,7 @@ public final class JobSetup {
         }
     }
 
-    private static JobSetup full(JobOptions options, KafkaClientConfig kafka, byte[] bytes, ModelConfig loading) {
+    private static JobSetup full(JobConfig options, KafkaClientConfig kafka, byte[] bytes, ModelConfig loading) {
         ModelSignature signature;
         String sha256;
         try (AttentionModel model = AttentionModel.load(bytes, loading)) {
@@ -78,7 +77,7 @@ public final class JobSetup {
         return new JobSetup(options, kafka, bytes, facts, sha256, windower, batching, null);
     }
 
-    private static JobSetup incremental(JobOptions options, KafkaClientConfig kafka, byte[] bytes, ModelConfig loading) {
+    private static JobSetup incremental(JobConfig options, KafkaClientConfig kafka, byte[] bytes, ModelConfig loading) {
         IncrementalSignature signature;
         String sha256;
         try (IncrementalAttentionModel model = IncrementalAttentionModel.load(bytes, loading)) {
@@ -92,31 +91,31 @@ public final class JobSetup {
         return new JobSetup(options, kafka, bytes, facts, sha256, windower, batching, incremental);
     }
 
-    private static WindowerConfig windower(JobOptions options, InputKind kind, int featureDim, int vocabSize) {
+    private static WindowerConfig windower(JobConfig options, InputKind kind, int featureDim, int vocabSize) {
         return WindowerConfig.builder()
-                .windowSize(options.windowSize)
-                .stride(options.stride)
-                .idleFlushMs(options.idleFlushMs)
-                .stateTtlMs(options.stateTtlMs)
+                .windowSize(options.windowSize())
+                .stride(options.stride())
+                .idleFlushMs(options.idleFlushMs())
+                .stateTtlMs(options.stateTtlMs())
                 .inputKind(kind)
                 .featureDim(featureDim)
                 .vocabSize(vocabSize)
                 .build();
     }
 
-    private static BatchingConfig batching(JobOptions options, String sha256, InputKind kind) {
+    private static BatchingConfig batching(JobConfig options, String sha256, InputKind kind) {
         return new BatchingConfig(
-                options.batchSize, options.batchTimeoutMs, options.weights, options.effectiveOutputRows(),
+                options.batchSize(), options.batchTimeoutMs(), options.weights(), options.effectiveOutputRows(),
                 withTensorNames(ModelConfig.builder(), options)
                         .expectedSha256(sha256)
                         .expectedKind(kind)
-                        .intraOpThreads(options.intraOpThreads)
+                        .intraOpThreads(options.intraOpThreads())
                         .build());
     }
 
     /** Applies `--tensor-name ROLE=NAME`; an unknown role is refused naming the flag. */
-    private static ModelConfig.Builder withTensorNames(ModelConfig.Builder builder, JobOptions options) {
-        options.tensorNames.forEach((role, name) -> {
+    private static ModelConfig.Builder withTensorNames(ModelConfig.Builder builder, JobConfig options) {
+        options.tensorNames().forEach((role, name) -> {
             switch (role) {
                 case "x" -> builder.featuresInput(name);
                 case "tokens" -> builder.tokensInput(name);
@@ -130,41 +129,9 @@ public final class JobSetup {
         return builder;
     }
 
-    private static void checkRuntimeSettings(JobOptions o) {
-        if (o.maxOutOfOrdernessMs < 0) {
-            throw new SetupException("--max-out-of-orderness-ms must be 0 or more, got " + o.maxOutOfOrdernessMs + ".");
-        }
-        if (o.checkpointIntervalMs < MIN_CHECKPOINT_INTERVAL_MS) {
-            throw new SetupException("--checkpoint-interval-ms must be at least " + MIN_CHECKPOINT_INTERVAL_MS
-                    + ", got " + o.checkpointIntervalMs + ".");
-        }
-        if (o.transactionTimeoutMs <= o.checkpointIntervalMs) {
-            throw new SetupException("--transaction-timeout-ms (" + o.transactionTimeoutMs
-                    + ") must be above --checkpoint-interval-ms (" + o.checkpointIntervalMs
-                    + "), or transactions expire before their checkpoint commits them.");
-        }
-        if (o.parallelism != null && (o.parallelism < 1 || o.parallelism > 32768)) {
-            throw new SetupException("--parallelism must be between 1 and 32768, got " + o.parallelism + ".");
-        }
-        if (o.maxRecordBytes < 1) {
-            throw new SetupException("--max-record-bytes must be positive, got " + o.maxRecordBytes + ".");
-        }
-        requireText(o.inputTopic, "--input-topic");
-        requireText(o.outputTopic, "--output-topic");
-        requireText(o.weightsTopic, "--weights-topic");
-        requireText(o.dlqTopic, "--dlq-topic");
-        requireText(o.groupId, "--group-id");
-        requireText(o.transactionalIdPrefix, "--transactional-id-prefix");
-    }
-
-    private static void requireText(String value, String flag) {
-        if (value == null || value.isBlank()) {
-            throw new SetupException(flag + " must not be empty.");
-        }
-    }
-
-    public JobOptions options() {
-        return options;
+    /** The settings as given (checked by {@link JobConfig.Builder#build()}). */
+    public JobConfig config() {
+        return config;
     }
 
     public KafkaClientConfig kafka() {

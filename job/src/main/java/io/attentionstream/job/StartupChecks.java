@@ -1,6 +1,6 @@
 package io.attentionstream.job;
 
-import io.attentionstream.job.cli.JobOptions;
+import io.attentionstream.job.config.JobConfig;
 import io.attentionstream.core.model.OutputRows;
 import io.attentionstream.core.model.WeightsMode;
 import java.time.Duration;
@@ -42,7 +42,7 @@ public final class StartupChecks {
     private StartupChecks() {}
 
     public static void check(JobSetup setup, Duration timeout) {
-        JobOptions o = setup.options();
+        JobConfig o = setup.config();
         checkRecordsFitTheProducer(setup);
         Properties props = setup.kafka().toProperties();
         int timeoutMs = (int) timeout.toMillis();
@@ -75,54 +75,54 @@ public final class StartupChecks {
     }
 
     static void checkRecordsFitTheProducer(JobSetup setup) {
-        JobOptions o = setup.options();
+        JobConfig o = setup.config();
         long maxRequest = Long.parseLong(setup.kafka().get("max.request.size", Integer.toString(DEFAULT_MAX_REQUEST_SIZE)));
-        long weights = largestWeightsRecord(setup.model(), o.windowSize, o.weights, setup.incremental());
+        long weights = largestWeightsRecord(setup.model(), o.windowSize(), o.weights(), setup.incremental());
         if (weights > maxRequest) {
-            throw new SetupException("A full weights record for --window-size " + o.windowSize + " takes up to " + weights
+            throw new SetupException("A full weights record for --window-size " + o.windowSize() + " takes up to " + weights
                     + " bytes, more than the producer's max.request.size of " + maxRequest
                     + ": use --weights last-row, or raise it with --kafka-property max.request.size=" + weights
                     + " (and the broker's message.max.bytes).");
         }
-        long output = largestOutputRecord(setup.model(), o.windowSize, setup.outputRows());
+        long output = largestOutputRecord(setup.model(), o.windowSize(), setup.outputRows());
         if (output > maxRequest) {
-            throw new SetupException("An output record for --window-size " + o.windowSize + " takes up to " + output
+            throw new SetupException("An output record for --window-size " + o.windowSize() + " takes up to " + output
                     + " bytes, more than the producer's max.request.size of " + maxRequest
                     + ": use --output-rows last, or raise it with --kafka-property max.request.size=" + output + ".");
         }
     }
 
     private static void checkRecordsFitTheBroker(JobSetup setup, Map<String, String> brokerConfig) {
-        JobOptions o = setup.options();
+        JobConfig o = setup.config();
         String maxMessage = brokerConfig.get("message.max.bytes");
         if (maxMessage == null) {
             return;
         }
         long limit = Long.parseLong(maxMessage);
-        long largest = Math.max(largestWeightsRecord(setup.model(), o.windowSize, o.weights, setup.incremental()),
-                largestOutputRecord(setup.model(), o.windowSize, setup.outputRows()));
+        long largest = Math.max(largestWeightsRecord(setup.model(), o.windowSize(), o.weights(), setup.incremental()),
+                largestOutputRecord(setup.model(), o.windowSize(), setup.outputRows()));
         if (largest > limit) {
             throw new SetupException("The job's largest record takes up to " + largest + " bytes, more than the broker's message.max.bytes of "
                     + limit + ": use --weights last-row or --output-rows last, or raise message.max.bytes on the broker.");
         }
     }
 
-    private static void checkTransactionTimeout(JobOptions o, Map<String, String> brokerConfig) {
+    private static void checkTransactionTimeout(JobConfig o, Map<String, String> brokerConfig) {
         String max = brokerConfig.get("transaction.max.timeout.ms");
-        if (max != null && o.transactionTimeoutMs > Long.parseLong(max)) {
-            throw new SetupException("--transaction-timeout-ms (" + o.transactionTimeoutMs
+        if (max != null && o.transactionTimeoutMs() > Long.parseLong(max)) {
+            throw new SetupException("--transaction-timeout-ms (" + o.transactionTimeoutMs()
                     + ") is above the broker's transaction.max.timeout.ms (" + max
                     + "): lower --transaction-timeout-ms, or raise transaction.max.timeout.ms on the broker.");
         }
     }
 
-    private static void checkTopics(Admin admin, JobOptions o, Map<String, String> brokerConfig, Duration timeout, JobSetup setup) {
+    private static void checkTopics(Admin admin, JobConfig o, Map<String, String> brokerConfig, Duration timeout, JobSetup setup) {
         Set<String> existing = call(admin.listTopics().names(), timeout, setup);
         boolean autoCreate = Boolean.parseBoolean(brokerConfig.getOrDefault("auto.create.topics.enable", "false"));
         List<NewTopic> toCreate = new ArrayList<>();
         for (String[] topic : new String[][] {
-                {o.inputTopic, "--input-topic"}, {o.outputTopic, "--output-topic"},
-                {o.weightsTopic, "--weights-topic"}, {o.dlqTopic, "--dlq-topic"}}) {
+                {o.inputTopic(), "--input-topic"}, {o.outputTopic(), "--output-topic"},
+                {o.weightsTopic(), "--weights-topic"}, {o.dlqTopic(), "--dlq-topic"}}) {
             if (existing.contains(topic[0])) {
                 continue;
             }

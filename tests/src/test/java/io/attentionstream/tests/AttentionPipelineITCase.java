@@ -10,7 +10,7 @@ import io.attentionstream.avro.RejectReason;
 import io.attentionstream.avro.RejectedRecord;
 import io.attentionstream.job.JobSetup;
 import io.attentionstream.tools.demo.SampleStream;
-import io.attentionstream.job.kafka.DeadLetterSerializer;
+import io.attentionstream.job.kafka.DeadLetterHeaders;
 import io.attentionstream.core.golden.GoldenCase;
 import io.attentionstream.core.model.InputKind;
 import io.attentionstream.core.window.Event;
@@ -51,8 +51,8 @@ class AttentionPipelineITCase extends PipelineTestBase {
         }
         produce(topics, records);
 
-        JobSetup setup = setup(topics, "--model", model(modelName).toString(), "--window-size", Integer.toString(N),
-                "--stride", Integer.toString(S), "--checkpoint-interval-ms", "500", "--bounded", "--batch-size", "4");
+        JobSetup setup = setup(config(topics).model(model(modelName))
+                .windowSize(N).stride(S).checkpointIntervalMs(500).bounded(true).batchSize(4));
         runBounded(setup, 2);
 
         List<Event> valid = new ArrayList<>(stream.events());
@@ -93,7 +93,7 @@ class AttentionPipelineITCase extends PipelineTestBase {
             assertThat(d.getSourceTopic()).isEqualTo(topics.input());
             assertThat(d.getSourceOffset()).isNotNull();
             assertThat(d.getMessage()).isNotBlank();
-            assertThat(new String(raw.get(i).headers().lastHeader(DeadLetterSerializer.HEADER_REASON).value(), StandardCharsets.UTF_8))
+            assertThat(new String(raw.get(i).headers().lastHeader(DeadLetterHeaders.HEADER_REASON).value(), StandardCharsets.UTF_8))
                     .isEqualTo(d.getReason().name());
         }
     }

@@ -35,8 +35,8 @@ class BackpressureCheckpointsITCase extends PipelineTestBase {
         Topics topics = Topics.create("backpressure");
         List<Event> events = Streams.endingEveryKey(new SampleStream(InputKind.FEATURES, 4, 400, 64, 1000, 0, 51).events());
         produce(topics, Streams.records(events));
-        JobSetup setup = setup(topics, "--model", model("feature_attention").toString(), "--window-size", Integer.toString(N),
-                "--stride", "1", "--checkpoint-interval-ms", "200", "--batch-size", "8", "--bounded", "--parallelism", "2");
+        JobSetup setup = setup(config(topics).model(model("feature_attention"))
+                .windowSize(N).stride(1).checkpointIntervalMs(200).batchSize(8).bounded(true).parallelism(2));
         StartupChecks.check(setup, Duration.ofSeconds(30));
         SlowCheckpointCounter<AttentionOutput> slow = new SlowCheckpointCounter<>("slow-sink-path", 8);
         Configuration config = new Configuration();

@@ -83,9 +83,8 @@ class BadInputITCase extends PipelineTestBase {
 
     private void runAndCheck(InputKind kind, String modelName, List<Event> good, List<Bad> before, List<Bad> after) throws Exception {
         Topics topics = Topics.create("bad-" + kind.cliName());
-        JobSetup setup = setup(topics, "--model", model(modelName).toString(), "--window-size", Integer.toString(N),
-                "--stride", Integer.toString(S), "--checkpoint-interval-ms", "300", "--max-record-bytes", "4096",
-                "--parallelism", "2");
+        JobSetup setup = setup(config(topics).model(model(modelName))
+                .windowSize(N).stride(S).checkpointIntervalMs(300).maxRecordBytes(4096).parallelism(2));
         StartupChecks.check(setup, Duration.ofSeconds(30));
         JobClient job = AttentionJob.kafka(setup).start(LocalRun.environment(2));
         Map<KeyedProducer.Coordinates, Bad> badAt = new LinkedHashMap<>();

@@ -7,7 +7,7 @@ import io.attentionstream.job.JobSetup;
 import io.attentionstream.job.SetupException;
 import io.attentionstream.job.StartupChecks;
 import io.attentionstream.tools.cli.AttentionStreamCli;
-import io.attentionstream.job.cli.JobOptions;
+import io.attentionstream.job.config.JobConfig;
 import io.attentionstream.tools.local.LocalKafka;
 import io.attentionstream.core.model.AttentionModel;
 import java.io.IOException;
@@ -22,7 +22,6 @@ import java.util.List;
 import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Every setup mistake stops the job at start, before it consumes anything, with exit code 2 and
@@ -171,9 +170,8 @@ class BadSetupITCase extends PipelineTestBase {
     @Test
     void brokerThatDoesNotAnswer() {
         // A port nothing listens on: the admin client gets no answer within the check's timeout.
-        JobOptions options = new JobOptions();
-        new CommandLine(options).parseArgs("--bootstrap-servers", "127.0.0.1:1", "--model", featureModel());
-        assertThatThrownBy(() -> StartupChecks.check(JobSetup.resolve(options), Duration.ofSeconds(3)))
+        JobConfig config = JobConfig.builder().bootstrapServers("127.0.0.1:1").model(Path.of(featureModel())).build();
+        assertThatThrownBy(() -> StartupChecks.check(JobSetup.resolve(config), Duration.ofSeconds(3)))
                 .isInstanceOf(SetupException.class)
                 .hasMessageContaining("No Kafka broker answered at 127.0.0.1:1")
                 .hasMessageContaining("--bootstrap-servers");
@@ -182,11 +180,9 @@ class BadSetupITCase extends PipelineTestBase {
     @Test
     void missingTopicsAreCreatedWhenTheBrokerCreatesTopics() throws Exception {
         try (LocalKafka autoCreating = LocalKafka.start(LocalKafka.Options.builder().autoCreateTopics(true).build())) {
-            JobOptions options = new JobOptions();
-            new CommandLine(options).parseArgs("--bootstrap-servers", autoCreating.bootstrapServers(),
-                    "--model", featureModel(), "--input-topic", "auto.in", "--output-topic", "auto.out",
-                    "--weights-topic", "auto.weights", "--dlq-topic", "auto.dlq");
-            StartupChecks.check(JobSetup.resolve(options), Duration.ofSeconds(30));
+            JobConfig config = JobConfig.builder().bootstrapServers(autoCreating.bootstrapServers())
+                    .model(Path.of(featureModel())).topics("auto.in", "auto.out", "auto.weights", "auto.dlq").build();
+            StartupChecks.check(JobSetup.resolve(config), Duration.ofSeconds(30));
             try (Admin admin = Admin.create(autoCreating.clientProperties())) {
                 assertThat(admin.listTopics().names().get()).contains("auto.in", "auto.out", "auto.weights", "auto.dlq");
             }

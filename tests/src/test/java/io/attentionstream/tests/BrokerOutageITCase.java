@@ -49,9 +49,8 @@ class BrokerOutageITCase extends PipelineTestBase {
         Topics topics = Topics.create("outage");
         List<Event> events = Streams.endingEveryKey(new SampleStream(InputKind.FEATURES, 4, 50, 64, 1000, 0, 31).events());
         int split = events.size() / 2;
-        JobSetup setup = setup(topics, "--model", model("feature_attention").toString(), "--window-size", Integer.toString(N),
-                "--stride", Integer.toString(S), "--checkpoint-interval-ms", "500", "--batch-size", "4", "--parallelism", "2",
-                "--kafka-property", "reconnect.backoff.max.ms=500", "--kafka-property", "request.timeout.ms=5000");
+        JobSetup setup = setup(config(topics).model(model("feature_attention"))
+                .windowSize(N).stride(S).checkpointIntervalMs(500).batchSize(4).parallelism(2).kafkaProperty("reconnect.backoff.max.ms", "500").kafkaProperty("request.timeout.ms", "5000"));
         StartupChecks.check(setup, Duration.ofSeconds(30));
         Configuration config = new Configuration();
         config.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");

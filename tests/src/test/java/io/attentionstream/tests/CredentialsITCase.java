@@ -9,7 +9,7 @@ import io.attentionstream.job.JobSetup;
 import io.attentionstream.tools.LocalRun;
 import io.attentionstream.job.StartupChecks;
 import io.attentionstream.tools.cli.AttentionStreamCli;
-import io.attentionstream.job.cli.JobOptions;
+import io.attentionstream.job.config.JobConfig;
 import io.attentionstream.tools.demo.SampleStream;
 import io.attentionstream.tools.kafka.AvroRecords;
 import io.attentionstream.job.kafka.KafkaTopics;
@@ -26,7 +26,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * A broker with a SASL/PLAIN listener: a wrong password stops the job at start with one sentence,
@@ -55,11 +54,14 @@ class CredentialsITCase {
         return List.of("--bootstrap-servers", kafka.saslBootstrapServers(),
                 "--kafka-property", "security.protocol=SASL_PLAINTEXT",
                 "--kafka-property", "sasl.mechanism=PLAIN",
-                "--kafka-property", "sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
-                        + USER + "\" password=\"" + password + "\";",
+                "--kafka-property", "sasl.jaas.config=" + jaasConfig(password),
                 "--input-topic", "creds.input", "--output-topic", "creds.output", "--weights-topic", "creds.weights",
                 "--dlq-topic", "creds.dlq", "--model", PipelineTestBase.model("feature_attention").toString(),
                 "--window-size", "4", "--stride", "4", "--checkpoint-interval-ms", "300", "--bounded");
+    }
+
+    private static String jaasConfig(String password) {
+        return "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + USER + "\" password=\"" + password + "\";";
     }
 
     @Test
@@ -88,9 +90,16 @@ class CredentialsITCase {
         String logs;
         try (LogCapture capture = new LogCapture()) {
             io.attentionstream.tools.cli.ProduceCommand.send(kafka.clientProperties(), "creds.input", Streams.records(events), 0);
-            JobOptions options = new JobOptions();
-            new CommandLine(options).parseArgs(args(PASSWORD).toArray(new String[0]));
-            JobSetup setup = JobSetup.resolve(options);
+            JobConfig config = JobConfig.builder()
+                    .bootstrapServers(kafka.saslBootstrapServers())
+                    .kafkaProperty("security.protocol", "SASL_PLAINTEXT")
+                    .kafkaProperty("sasl.mechanism", "PLAIN")
+                    .kafkaProperty("sasl.jaas.config", jaasConfig(PASSWORD))
+                    .topics("creds.input", "creds.output", "creds.weights", "creds.dlq")
+                    .model(PipelineTestBase.model("feature_attention"))
+                    .windowSize(4).stride(4).checkpointIntervalMs(300).bounded(true)
+                    .build();
+            JobSetup setup = JobSetup.resolve(config);
             StartupChecks.check(setup, Duration.ofSeconds(30));
             LocalRun.run(AttentionJob.kafka(setup), 1);
             logs = capture.text();

@@ -45,8 +45,8 @@ class FailureRecoveryITCase extends PipelineTestBase {
     private void runWithFailure(FailOnceAfterCheckpoint<?> tap, Function<AttentionJob, AttentionJob> inject) throws Exception {
         Topics topics = Topics.create("failure-" + tap.hashCode());
         Stream stream = Stream.of(InputKind.FEATURES, 4, 60, 5);
-        JobSetup setup = setup(topics, "--model", model("feature_attention").toString(), "--window-size", Integer.toString(N),
-                "--stride", Integer.toString(S), "--checkpoint-interval-ms", "300", "--batch-size", "4", "--parallelism", "2");
+        JobSetup setup = setup(config(topics).model(model("feature_attention"))
+                .windowSize(N).stride(S).checkpointIntervalMs(300).batchSize(4).parallelism(2));
         StartupChecks.check(setup, Duration.ofSeconds(30));
         JobClient client = inject.apply(AttentionJob.kafka(setup)).start(restartingEnvironment());
         try {

@@ -45,9 +45,8 @@ class FuzzITCase extends PipelineTestBase {
         List<SampleStream.Record> all = mix(validRecords, fuzz, new Random(7));
         Topics topics = Topics.create("fuzz");
         produce(topics, all);
-        JobSetup setup = setup(topics, "--model", model("feature_attention").toString(), "--window-size", Integer.toString(N),
-                "--stride", Integer.toString(N), "--checkpoint-interval-ms", "500", "--batch-size", "16", "--bounded",
-                "--parallelism", "2");
+        JobSetup setup = setup(config(topics).model(model("feature_attention"))
+                .windowSize(N).stride(N).checkpointIntervalMs(500).batchSize(16).bounded(true).parallelism(2));
         runBounded(setup, 2);
 
         List<AttentionOutput> outputs = readCommitted(topics.output(), AttentionOutput.class);

@@ -1,5 +1,8 @@
 package io.attentionstream.tests;
 
+import io.attentionstream.job.config.JobConfig;
+import io.attentionstream.job.config.Mode;
+
 
 import static io.attentionstream.core.golden.Tolerance.VS_PYTORCH;
 import static io.attentionstream.core.golden.Tolerance.maxAbsDiff;
@@ -46,7 +49,7 @@ class IncrementalModeITCase extends PipelineTestBase {
         Topics topics = Topics.create("incremental");
         List<Event> events = flushMidway(new SampleStream(InputKind.FEATURES, 3, 30, 64, 1000, 0, 41).events());
         produce(topics, Streams.records(events));
-        runBounded(incrementalSetup(topics, "--bounded"), 2);
+        runBounded(setup(incrementalConfig(topics).bounded(true)), 2);
         assertEqualsFullModel(events, topics);
     }
 
@@ -55,7 +58,7 @@ class IncrementalModeITCase extends PipelineTestBase {
         Topics topics = Topics.create("incremental-failover");
         List<Event> events = flushMidway(new SampleStream(InputKind.FEATURES, 3, 40, 64, 1000, 0, 43).events());
         FailOnceAfterCheckpoint<AttentionOutput> failure = new FailOnceAfterCheckpoint<>("incremental-outputs");
-        JobSetup setup = incrementalSetup(topics);
+        JobSetup setup = setup(incrementalConfig(topics));
         StartupChecks.check(setup, Duration.ofSeconds(30));
         Configuration config = new Configuration();
         config.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
@@ -74,12 +77,9 @@ class IncrementalModeITCase extends PipelineTestBase {
         assertEqualsFullModel(events, topics);
     }
 
-    private static JobSetup incrementalSetup(Topics topics, String... more) {
-        List<String> args = new ArrayList<>(List.of("--mode", "incremental", "--model", model("incremental_feature_attention").toString(),
-                "--window-size", Integer.toString(N), "--stride", "1", "--checkpoint-interval-ms", "300",
-                "--batch-size", "4", "--parallelism", "2"));
-        args.addAll(List.of(more));
-        return setup(topics, args.toArray(new String[0]));
+    private static JobConfig.Builder incrementalConfig(Topics topics) {
+        return config(topics).mode(Mode.INCREMENTAL).model(model("incremental_feature_attention"))
+                .windowSize(N).stride(1).checkpointIntervalMs(300).batchSize(4).parallelism(2);
     }
 
     /** Ends every key's sequence halfway through and at the end, so windows restart after a flush. */

@@ -4,7 +4,7 @@ import io.attentionstream.job.AttentionJob;
 import io.attentionstream.job.JobSetup;
 import io.attentionstream.tools.LocalRun;
 import io.attentionstream.job.StartupChecks;
-import io.attentionstream.job.cli.JobOptions;
+import io.attentionstream.job.config.JobConfig;
 import io.attentionstream.tools.cli.ProduceCommand;
 import io.attentionstream.tools.demo.SampleStream;
 import io.attentionstream.tools.kafka.AvroRecords;
@@ -21,7 +21,6 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import picocli.CommandLine;
 
 /**
  * Shared fixtures of the end-to-end tests: one real Kafka broker (KRaft, over TCP on loopback)
@@ -68,14 +67,16 @@ abstract class PipelineTestBase {
         ProduceCommand.send(kafka.clientProperties(), topics.input(), records, 0);
     }
 
-    /** Parses the arguments as `attention-stream run` does and adds the broker and topics. */
-    static JobSetup setup(Topics topics, String... args) {
-        List<String> all = new ArrayList<>(List.of("--bootstrap-servers", kafka.bootstrapServers()));
-        all.addAll(List.of(topics.args()));
-        all.addAll(List.of(args));
-        JobOptions options = new JobOptions();
-        new CommandLine(options).parseArgs(all.toArray(new String[0]));
-        return JobSetup.resolve(options);
+    /** A configuration on the test broker and these topics; the test sets the rest. */
+    static JobConfig.Builder config(Topics topics) {
+        return JobConfig.builder()
+                .bootstrapServers(kafka.bootstrapServers())
+                .topics(topics.input(), topics.output(), topics.weights(), topics.dlq());
+    }
+
+    /** Checks the configuration and resolves it against its model, as `attention-stream run` does. */
+    static JobSetup setup(JobConfig.Builder config) {
+        return JobSetup.resolve(config.build());
     }
 
     /** Runs the job bounded to the end of its input; a failure (no restarts allowed) throws. */

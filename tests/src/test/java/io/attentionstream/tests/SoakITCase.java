@@ -1,5 +1,7 @@
 package io.attentionstream.tests;
 
+import io.attentionstream.core.model.WeightsMode;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.attentionstream.job.AttentionJob;
@@ -45,9 +47,8 @@ class SoakITCase extends PipelineTestBase {
     void heapStaysFlatWhileKeysComeAndGo() throws Exception {
         Duration soak = Duration.ofMinutes(Long.getLong("soak.minutes", 3));
         Topics topics = Topics.create("soak");
-        JobSetup setup = setup(topics, "--model", model("feature_attention").toString(), "--window-size", "8", "--stride", "4",
-                "--idle-flush-ms", "1000", "--state-ttl-ms", "2000", "--max-out-of-orderness-ms", "500",
-                "--checkpoint-interval-ms", "2000", "--weights", "last-row", "--parallelism", "2");
+        JobSetup setup = setup(config(topics).model(model("feature_attention"))
+                .windowSize(8).stride(4).idleFlushMs(1000).stateTtlMs(2000).maxOutOfOrdernessMs(500).checkpointIntervalMs(2000).weights(WeightsMode.LAST_ROW).parallelism(2));
         StartupChecks.check(setup, Duration.ofSeconds(30));
         Configuration config = new Configuration();
         config.set(RestartStrategyOptions.RESTART_STRATEGY, "none");

@@ -1,5 +1,7 @@
 package io.attentionstream.tests;
 
+import io.attentionstream.job.config.JobConfig;
+
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -42,10 +44,10 @@ class StopAndResumeITCase extends PipelineTestBase {
         Topics topics = Topics.create("savepoint-p" + resumedParallelism);
         List<Event> events = Streams.endingEveryKey(new SampleStream(InputKind.FEATURES, 4, 50, 64, 1000, 0, 3).events());
         int split = events.size() / 2;
-        String[] args = {"--model", model("feature_attention").toString(), "--window-size", Integer.toString(N),
-            "--stride", Integer.toString(S), "--checkpoint-interval-ms", "300", "--batch-size", "4"};
+        JobConfig.Builder config = config(topics).model(model("feature_attention")).windowSize(N).stride(S)
+                .checkpointIntervalMs(300).batchSize(4);
 
-        JobSetup first = setup(topics, concat(args, "--parallelism", "2"));
+        JobSetup first = setup(config.parallelism(2));
         StartupChecks.check(first, Duration.ofSeconds(30));
         JobClient running = AttentionJob.kafka(first).start(LocalRun.environment(2, noRestarts()));
         produce(topics, Streams.records(events.subList(0, split)));
@@ -53,7 +55,7 @@ class StopAndResumeITCase extends PipelineTestBase {
         String savepoint = running.stopWithSavepoint(false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL).get();
 
         produce(topics, Streams.records(events.subList(split, events.size())));
-        JobSetup resumed = setup(topics, concat(args, "--parallelism", Integer.toString(resumedParallelism)));
+        JobSetup resumed = setup(config.parallelism(resumedParallelism));
         Configuration restore = noRestarts();
         restore.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
         JobClient again = AttentionJob.kafka(resumed).start(LocalRun.environment(resumedParallelism, restore));
@@ -85,11 +87,5 @@ class StopAndResumeITCase extends PipelineTestBase {
         Configuration config = new Configuration();
         config.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
         return config;
-    }
-
-    private static String[] concat(String[] args, String... more) {
-        String[] all = java.util.Arrays.copyOf(args, args.length + more.length);
-        System.arraycopy(more, 0, all, args.length, more.length);
-        return all;
     }
 }

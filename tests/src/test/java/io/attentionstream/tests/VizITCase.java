@@ -42,8 +42,8 @@ class VizITCase extends PipelineTestBase {
         topics = Topics.create("viz");
         stream = new SampleStream(InputKind.FEATURES, 2, 24, 64, 1000, 0, 42);
         produce(topics, stream.records());
-        runBounded(setup(topics, "--model", model("feature_attention").toString(), "--window-size", Integer.toString(N),
-                "--stride", Integer.toString(S), "--checkpoint-interval-ms", "500", "--bounded"), 2);
+        runBounded(setup(config(topics).model(model("feature_attention"))
+                .windowSize(N).stride(S).checkpointIntervalMs(500).bounded(true)), 2);
         List<AttentionWeights> weights = readCommitted(topics.weights(), AttentionWeights.class);
         assertThat(weights).isNotEmpty();
         heads = weights.get(0).getHeads();

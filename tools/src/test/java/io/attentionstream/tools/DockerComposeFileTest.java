@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.attentionstream.tools.cli.AttentionStreamCli;
-import io.attentionstream.job.cli.JobOptions;
+import io.attentionstream.job.cli.RunCommand;
 import io.attentionstream.tools.cli.ProduceCommand;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -535,7 +535,7 @@ class DockerComposeFileTest {
 
     /** The default of each topic flag of `run`, read from the CLI's own declarations. */
     private static Map<String, String> defaultTopics() {
-        CommandSpec run = CommandSpec.forAnnotatedObject(new JobOptions());
+        CommandSpec run = CommandSpec.forAnnotatedObject(new RunCommand());
         Map<String, String> defaults = new LinkedHashMap<>();
         TOPIC_FLAGS.forEach(flag -> defaults.put(flag, run.findOption(flag).defaultValue()));
         assertThat(defaults.values()).as("default topics of run").doesNotContainNull();

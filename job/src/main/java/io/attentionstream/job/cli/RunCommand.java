@@ -2,8 +2,10 @@ package io.attentionstream.job.cli;
 
 import io.attentionstream.job.AttentionJob;
 import io.attentionstream.job.JobSetup;
-import io.attentionstream.job.StartupChecks;
 import io.attentionstream.job.SetupException;
+import io.attentionstream.job.StartupChecks;
+import io.attentionstream.job.config.JobConfig;
+import io.attentionstream.job.config.JobOptions;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
@@ -12,14 +14,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
+import picocli.CommandLine.IModelTransformer;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
  * Runs the job. From `bin/attention-stream run` it runs in this JVM on a local Flink MiniCluster;
  * from `flink run JAR [flags]` (this is the job jar's main class) the same code submits it to the
- * cluster.
+ * cluster. Its flags are the {@link JobOptions} declarations.
  */
-@Command(name = "run", mixinStandardHelpOptions = true,
+@Command(name = "run", mixinStandardHelpOptions = true, modelTransformer = RunCommand.Flags.class,
         description = "Run the job: Kafka in, attention outputs and weights out (exactly once).")
 public class RunCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
@@ -28,8 +32,8 @@ public class RunCommand implements Callable<Integer> {
     /** Exit code of a setting that cannot work: the message names it. */
     public static final int EXIT_SETUP = 2;
 
-    @Mixin
-    JobOptions options = new JobOptions();
+    @Spec
+    CommandSpec spec;
 
     /** The job jar's entry point. A leading {@code run}, as bin/attention-stream takes it, is allowed. */
     public static void main(String[] args) {
@@ -49,14 +53,28 @@ public class RunCommand implements Callable<Integer> {
         }
     }
 
+    /** The configuration the command line gave. */
+    public JobConfig config() {
+        return CliOptions.read(spec, JobOptions.ALL, JobConfig.builder()).build();
+    }
+
     @Override
     public Integer call() throws Exception {
-        JobSetup setup = JobSetup.resolve(options);
+        JobSetup setup = JobSetup.resolve(config());
         StartupChecks.check(setup, STARTUP_CHECK_TIMEOUT);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         AttentionJob job = AttentionJob.kafka(setup);
         LOG.info("Starting {} with model {} (sha256 {})", job.name(), setup.model().description(), setup.modelSha256());
         job.execute(env);
         return 0;
+    }
+
+    /** Adds the job's flags from their declarations. */
+    public static final class Flags implements IModelTransformer {
+        @Override
+        public CommandSpec transform(CommandSpec spec) {
+            CliOptions.addTo(spec, JobOptions.ALL);
+            return spec;
+        }
     }
 }

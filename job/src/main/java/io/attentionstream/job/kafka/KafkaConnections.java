@@ -4,7 +4,9 @@ import io.attentionstream.avro.AttentionOutput;
 import io.attentionstream.avro.AttentionWeights;
 import io.attentionstream.avro.RejectedRecord;
 import io.attentionstream.job.JobSetup;
-import io.attentionstream.job.cli.JobOptions;
+import io.attentionstream.job.config.JobConfig;
+import io.attentionstream.job.decode.DecodedRecord;
+import io.attentionstream.job.decode.SequenceEventDeserializer;
 import java.util.Properties;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
@@ -12,48 +14,77 @@ import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.formats.avro.AvroSerializationSchema;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
-/** The production source and sinks: Kafka in, Kafka out, exactly once. */
+/**
+ * The production source and sinks: Kafka in, Kafka out, exactly once. Records are written as the
+ * contract says: value = one plain Avro binary datum in the contract schema, Kafka key = the UTF-8
+ * sequence key, record timestamp = the element's (none when negative).
+ */
 public final class KafkaConnections {
     private KafkaConnections() {}
 
     /**
-     * Reads the input topic from the group's committed offsets (else from the beginning); with
-     * `--bounded`, up to the end offsets found at start.
+     * Reads and decodes the input topic from the group's committed offsets (else from the
+     * beginning); with `--bounded`, up to the end offsets found at start.
      */
     @SuppressWarnings("deprecation") // the connector's API still takes the Kafka 3 reset strategy
-    public static KafkaSource<RawRecord> source(JobSetup setup) {
-        JobOptions o = setup.options();
+    public static KafkaSource<DecodedRecord> source(JobSetup setup) {
+        JobConfig o = setup.config();
         Properties props = setup.kafka().toProperties();
         // Producers of the input may write transactionally: never read their aborted records.
         props.putIfAbsent("isolation.level", "read_committed");
-        KafkaSourceBuilder<RawRecord> builder = KafkaSource.<RawRecord>builder()
+        KafkaSourceBuilder<DecodedRecord> builder = KafkaSource.<DecodedRecord>builder()
                 .setProperties(props)
                 .setBootstrapServers(setup.kafka().bootstrapServers())
-                .setTopics(o.inputTopic)
-                .setGroupId(o.groupId)
-                .setClientIdPrefix(o.groupId)
+                .setTopics(o.inputTopic())
+                .setGroupId(o.groupId())
+                .setClientIdPrefix(o.groupId())
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-                .setDeserializer(new RawRecordDeserializer());
-        if (o.bounded) {
+                .setDeserializer(new SequenceEventDeserializer(o.maxRecordBytes()));
+        if (o.bounded()) {
             builder.setBounded(OffsetsInitializer.latest());
         }
         return builder.build();
     }
 
     public static KafkaSink<AttentionOutput> outputSink(JobSetup setup) {
-        return sink(setup, "output",
-                new KeyedAvroSerializer<>(setup.options().outputTopic, AttentionOutput.class, AttentionOutput::getKey));
+        return sink(setup, "output", outputSerializer(setup.config().outputTopic()));
     }
 
     public static KafkaSink<AttentionWeights> weightsSink(JobSetup setup) {
-        return sink(setup, "weights",
-                new KeyedAvroSerializer<>(setup.options().weightsTopic, AttentionWeights.class, AttentionWeights::getKey));
+        return sink(setup, "weights", weightsSerializer(setup.config().weightsTopic()));
     }
 
     public static KafkaSink<RejectedRecord> deadLetterSink(JobSetup setup) {
-        return sink(setup, "dlq", new DeadLetterSerializer(setup.options().dlqTopic));
+        return sink(setup, "dlq", deadLetterSerializer(setup.config().dlqTopic()));
+    }
+
+    public static KafkaRecordSerializationSchema<AttentionOutput> outputSerializer(String topic) {
+        return KafkaRecordSerializationSchema.<AttentionOutput>builder()
+                .setTopic(topic)
+                .setKeySerializationSchema(new Utf8Key<>(AttentionOutput::getKey))
+                .setValueSerializationSchema(AvroSerializationSchema.forSpecific(AttentionOutput.class))
+                .build();
+    }
+
+    public static KafkaRecordSerializationSchema<AttentionWeights> weightsSerializer(String topic) {
+        return KafkaRecordSerializationSchema.<AttentionWeights>builder()
+                .setTopic(topic)
+                .setKeySerializationSchema(new Utf8Key<>(AttentionWeights::getKey))
+                .setValueSerializationSchema(AvroSerializationSchema.forSpecific(AttentionWeights.class))
+                .build();
+    }
+
+    /** Dead letters: the {@link RejectedRecord} as the value, the same facts as headers. */
+    public static KafkaRecordSerializationSchema<RejectedRecord> deadLetterSerializer(String topic) {
+        return KafkaRecordSerializationSchema.<RejectedRecord>builder()
+                .setTopic(topic)
+                .setKeySerializationSchema(new Utf8Key<>(RejectedRecord::getKey))
+                .setValueSerializationSchema(AvroSerializationSchema.forSpecific(RejectedRecord.class))
+                .setHeaderProvider(new DeadLetterHeaders())
+                .build();
     }
 
     /**
@@ -63,15 +94,15 @@ public final class KafkaConnections {
      * compares it with the broker's maximum.
      */
     private static <T> KafkaSink<T> sink(JobSetup setup, String role, KafkaRecordSerializationSchema<T> serializer) {
-        JobOptions o = setup.options();
+        JobConfig o = setup.config();
         Properties props = setup.kafka().toProperties();
-        props.setProperty("transaction.timeout.ms", Long.toString(o.transactionTimeoutMs));
+        props.setProperty("transaction.timeout.ms", Long.toString(o.transactionTimeoutMs()));
         return KafkaSink.<T>builder()
                 .setKafkaProducerConfig(props)
                 .setBootstrapServers(setup.kafka().bootstrapServers())
                 .setRecordSerializer(serializer)
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                .setTransactionalIdPrefix(o.transactionalIdPrefix + "-" + role)
+                .setTransactionalIdPrefix(o.transactionalIdPrefix() + "-" + role)
                 .build();
     }
 }

@@ -19,7 +19,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Prints what the job committed, readably: outputs, the gist of the weights, dead letters. */
-@Command(name = "consume", mixinStandardHelpOptions = true,
+@Command(name = "consume", mixinStandardHelpOptions = true, modelTransformer = KafkaOptions.Flags.class,
         description = "Print committed outputs, attention summaries and dead letters (read_committed).")
 public class ConsumeCommand implements Callable<Integer> {
 

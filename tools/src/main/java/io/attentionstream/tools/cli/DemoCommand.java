@@ -1,12 +1,12 @@
 package io.attentionstream.tools.cli;
 
-import io.attentionstream.job.cli.JobOptions;
 
 import io.attentionstream.avro.AttentionOutput;
 import io.attentionstream.avro.AttentionWeights;
 import io.attentionstream.avro.RejectedRecord;
 import io.attentionstream.job.AttentionJob;
 import io.attentionstream.job.JobSetup;
+import io.attentionstream.job.config.JobConfig;
 import io.attentionstream.tools.LocalRun;
 import io.attentionstream.job.StartupChecks;
 import io.attentionstream.tools.demo.ExpectedWindows;
@@ -32,7 +32,6 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -110,15 +109,18 @@ public class DemoCommand implements Callable<Integer> {
         out.printf("%n[%s] produced %d records (%d keys × %d events, %d bad) to %s%n",
                 kind.cliName(), produced, keys, events, SampleStream.BAD_KINDS, input);
 
-        JobOptions options = new JobOptions();
-        new CommandLine(options).parseArgs(
-                "--bootstrap-servers", kafka.bootstrapServers(),
-                "--input-topic", input, "--output-topic", outputs, "--weights-topic", weights, "--dlq-topic", dlq,
-                "--model", modelsDir.resolve(modelFile).toString(),
-                "--window-size", Integer.toString(windowSize), "--stride", Integer.toString(stride),
-                "--checkpoint-interval-ms", "500", "--bounded",
-                "--group-id", prefix, "--transactional-id-prefix", prefix);
-        JobSetup setup = JobSetup.resolve(options);
+        JobConfig config = JobConfig.builder()
+                .bootstrapServers(kafka.bootstrapServers())
+                .topics(input, outputs, weights, dlq)
+                .model(modelsDir.resolve(modelFile))
+                .windowSize(windowSize)
+                .stride(stride)
+                .checkpointIntervalMs(500)
+                .bounded(true)
+                .groupId(prefix)
+                .transactionalIdPrefix(prefix)
+                .build();
+        JobSetup setup = JobSetup.resolve(config);
         StartupChecks.check(setup, Duration.ofSeconds(30));
         out.printf("[%s] running %s on a Flink MiniCluster (parallelism %d, window %d, stride %d, bounded)%n",
                 kind.cliName(), setup.model().description(), parallelism, windowSize, stride);

@@ -1,6 +1,6 @@
 package io.attentionstream.tools.cli;
 
-import io.attentionstream.job.cli.JobOptions;
+import io.attentionstream.job.cli.CliConverters;
 import io.attentionstream.job.cli.KafkaOptions;
 
 import io.attentionstream.tools.demo.SampleStream;
@@ -19,7 +19,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Produces a sample feature or token stream to any broker. */
-@Command(name = "produce", mixinStandardHelpOptions = true,
+@Command(name = "produce", mixinStandardHelpOptions = true, modelTransformer = KafkaOptions.Flags.class,
         description = "Produce a sample SequenceEvent stream (several keys, a few bad records) to a topic.")
 public class ProduceCommand implements Callable<Integer> {
 
@@ -30,7 +30,7 @@ public class ProduceCommand implements Callable<Integer> {
     String topic;
 
     @Option(names = "--kind", defaultValue = "features", paramLabel = "features|tokens",
-            converter = JobOptions.InputKindConverter.class, description = "Stream kind. Default: ${DEFAULT-VALUE}.")
+            converter = CliConverters.InputKindConverter.class, description = "Stream kind. Default: ${DEFAULT-VALUE}.")
     InputKind kind;
 
     @Option(names = "--keys", paramLabel = "N", defaultValue = "4", description = "Number of keys. Default: ${DEFAULT-VALUE}.")

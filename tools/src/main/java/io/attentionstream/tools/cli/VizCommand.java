@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
 /** Draws committed attention weights as heatmap PNGs, with an index.html to browse them. */
-@Command(name = "viz", mixinStandardHelpOptions = true,
+@Command(name = "viz", mixinStandardHelpOptions = true, modelTransformer = KafkaOptions.Flags.class,
         description = "Render committed attention weights as heatmap PNGs and an index.html (read_committed).")
 public class VizCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(VizCommand.class);

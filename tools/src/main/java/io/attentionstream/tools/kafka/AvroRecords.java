@@ -1,14 +1,19 @@
 package io.attentionstream.tools.kafka;
 
-import io.attentionstream.job.kafka.AvroBinary;
-
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 
-/** Reads the contract's Kafka values back into records: for the CLI, the demo and the tests. */
+/**
+ * The contract's Kafka values (one plain Avro binary datum each, as the job's sinks write them)
+ * to and from records: for the CLI, the demo and the tests.
+ */
 public final class AvroRecords {
     private AvroRecords() {}
 
@@ -21,8 +26,14 @@ public final class AvroRecords {
     }
 
     public static byte[] encode(SpecificRecord record) {
-        @SuppressWarnings("unchecked")
-        AvroBinary<SpecificRecord> writer = new AvroBinary<>((Class<SpecificRecord>) record.getClass());
-        return writer.encode(record);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(1024);
+        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, null);
+        try {
+            new SpecificDatumWriter<SpecificRecord>(record.getSchema()).write(record, encoder);
+            encoder.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot encode " + record.getClass().getSimpleName(), e);
+        }
+        return bytes.toByteArray();
     }
 }
