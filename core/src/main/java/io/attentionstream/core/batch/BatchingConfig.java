@@ -24,6 +24,14 @@ public record BatchingConfig(
     public static final long MAX_BATCH_TIMEOUT_MS = 60_000;
 
     public BatchingConfig {
+        checkBatch(batchSize, batchTimeoutMs);
+        Objects.requireNonNull(weights, "weights");
+        Objects.requireNonNull(outputRows, "outputRows");
+        Objects.requireNonNull(model, "model");
+    }
+
+    /** The batch rules of both modes: `--batch-size` in 1..4096, `--batch-timeout-ms` in 1..60000. */
+    public static void checkBatch(int batchSize, long batchTimeoutMs) {
         if (batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
             throw new IllegalArgumentException(
                     "--batch-size must be between 1 and " + MAX_BATCH_SIZE + ", got " + batchSize + ".");
@@ -32,8 +40,5 @@ public record BatchingConfig(
             throw new IllegalArgumentException(
                     "--batch-timeout-ms must be between 1 and " + MAX_BATCH_TIMEOUT_MS + ", got " + batchTimeoutMs + ".");
         }
-        Objects.requireNonNull(weights, "weights");
-        Objects.requireNonNull(outputRows, "outputRows");
-        Objects.requireNonNull(model, "model");
     }
 }

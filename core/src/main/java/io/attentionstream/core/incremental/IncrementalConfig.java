@@ -38,14 +38,7 @@ public record IncrementalConfig(
             throw new IllegalArgumentException("--mode incremental takes feature events, but the windower is set up for "
                     + windower.inputKind().cliName() + "; use a feature model or --mode full.");
         }
-        if (batchSize < 1 || batchSize > BatchingConfig.MAX_BATCH_SIZE) {
-            throw new IllegalArgumentException("--batch-size must be between 1 and " + BatchingConfig.MAX_BATCH_SIZE
-                    + ", got " + batchSize + ".");
-        }
-        if (batchTimeoutMs < 1 || batchTimeoutMs > BatchingConfig.MAX_BATCH_TIMEOUT_MS) {
-            throw new IllegalArgumentException("--batch-timeout-ms must be between 1 and "
-                    + BatchingConfig.MAX_BATCH_TIMEOUT_MS + ", got " + batchTimeoutMs + ".");
-        }
+        BatchingConfig.checkBatch(batchSize, batchTimeoutMs);
     }
 
     /**
