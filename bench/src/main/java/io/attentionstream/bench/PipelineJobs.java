@@ -1,30 +1,62 @@
 package io.attentionstream.bench;
 
+import io.attentionstream.avro.AttentionOutput;
+import io.attentionstream.avro.AttentionWeights;
+import io.attentionstream.job.AttentionJob;
 import io.attentionstream.job.JobSetup;
-import io.attentionstream.tools.LocalRun;
 import io.attentionstream.job.StartupChecks;
 import io.attentionstream.job.cli.JobOptions;
+import io.attentionstream.job.kafka.DeadLetterSerializer;
+import io.attentionstream.job.kafka.KafkaConnections;
+import io.attentionstream.job.kafka.KeyedAvroSerializer;
+import io.attentionstream.tools.LocalRun;
 import io.attentionstream.tools.local.LocalKafka;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
+import org.apache.flink.connector.kafka.sink.TransactionNamingStrategy;
 import org.apache.flink.core.execution.JobClient;
 import picocli.CommandLine;
 
 /**
  * The pipeline path's jobs: set up on fresh topics exactly as {@code run} parses its flags,
  * started on a MiniCluster in this JVM without waiting, cancelled at the end of a measurement.
+ *
+ * <p>This is the only class of the module that knows how the job is configured
+ * ({@link JobOptions}, {@link JobSetup}); the rest sees a {@link Prepared} job and its topics.
  */
 final class PipelineJobs {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
 
+    /** A job set up on its own topics, not started yet. */
+    static final class Prepared {
+        private final JobSetup setup;
+
+        private Prepared(JobSetup setup) {
+            this.setup = setup;
+        }
+
+        String inputTopic() {
+            return setup.options().inputTopic;
+        }
+
+        String outputTopic() {
+            return setup.options().outputTopic;
+        }
+    }
+
     private PipelineJobs() {}
 
-    static Map<String, Object> settings(JobSetup setup, BenchSettings s) {
-        JobOptions o = setup.options();
+    static Map<String, Object> settings(Prepared prepared, BenchSettings s) {
+        JobOptions o = prepared.setup.options();
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("model", o.model.getFileName().toString());
         settings.put("batch_size", o.batchSize);
@@ -40,7 +72,7 @@ final class PipelineJobs {
         return settings;
     }
 
-    static JobSetup setup(LocalKafka kafka, String prefix, int n, BenchSettings s) {
+    static Prepared prepare(LocalKafka kafka, String prefix, int n, BenchSettings s) {
         String input = prefix + ".input";
         String output = prefix + ".output";
         String weights = prefix + ".weights";
@@ -61,11 +93,12 @@ final class PipelineJobs {
                 "--group-id", prefix, "--transactional-id-prefix", prefix).toArray(new String[0]));
         JobSetup setup = JobSetup.resolve(options);
         StartupChecks.check(setup, Duration.ofSeconds(30));
-        return setup;
+        return new Prepared(setup);
     }
 
-    static JobClient start(JobSetup setup, SinkMode sinks) throws Exception {
-        JobClient job = sinks.job(setup).start(LocalRun.environment(setup.options().parallelism));
+    static JobClient start(Prepared prepared, SinkMode sinks) throws Exception {
+        JobSetup setup = prepared.setup;
+        JobClient job = job(setup, sinks).start(LocalRun.environment(setup.options().parallelism));
         Waits.await("the job to run", START_TIMEOUT, () -> status(job) == JobStatus.RUNNING);
         return job;
     }
@@ -92,4 +125,37 @@ final class PipelineJobs {
         }
     }
 
+    /** The job with the sinks of {@code mode}: the job's own, or the same serializers with other delivery settings. */
+    private static AttentionJob job(JobSetup setup, SinkMode mode) {
+        if (mode == SinkMode.EXACTLY_ONCE) {
+            return AttentionJob.kafka(setup);
+        }
+        JobOptions o = setup.options();
+        return new AttentionJob(setup, KafkaConnections.source(setup),
+                sink(setup, mode, "output", o.outputTopic,
+                        new KeyedAvroSerializer<>(o.outputTopic, AttentionOutput.class, AttentionOutput::getKey)),
+                sink(setup, mode, "weights", o.weightsTopic,
+                        new KeyedAvroSerializer<>(o.weightsTopic, AttentionWeights.class, AttentionWeights::getKey)),
+                sink(setup, mode, "dlq", o.dlqTopic, new DeadLetterSerializer(o.dlqTopic)));
+    }
+
+    /** The job's sink (see KafkaConnections) with the delivery settings of {@code mode}. */
+    private static <T> KafkaSink<T> sink(JobSetup setup, SinkMode mode, String role, String topic,
+                                         KafkaRecordSerializationSchema<T> serializer) {
+        JobOptions o = setup.options();
+        Properties props = setup.kafka().toProperties();
+        props.setProperty("transaction.timeout.ms", Long.toString(o.transactionTimeoutMs));
+        KafkaSinkBuilder<T> builder = KafkaSink.<T>builder()
+                .setKafkaProducerConfig(props)
+                .setBootstrapServers(setup.kafka().bootstrapServers())
+                .setRecordSerializer(new TopicNamingSerializer<>(serializer, topic))
+                .setTransactionalIdPrefix(o.transactionalIdPrefix + "-" + role);
+        if (mode == SinkMode.AT_LEAST_ONCE) {
+            builder.setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE);
+        } else {
+            builder.setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                    .setTransactionNamingStrategy(TransactionNamingStrategy.POOLING);
+        }
+        return builder.build();
+    }
 }

@@ -1,23 +1,8 @@
 package io.attentionstream.bench;
 
-import io.attentionstream.avro.AttentionOutput;
-import io.attentionstream.avro.AttentionWeights;
-import io.attentionstream.job.AttentionJob;
-import io.attentionstream.job.JobSetup;
-import io.attentionstream.job.cli.JobOptions;
-import io.attentionstream.job.kafka.DeadLetterSerializer;
-import io.attentionstream.job.kafka.KafkaConnections;
-import io.attentionstream.job.kafka.KeyedAvroSerializer;
-import java.util.Properties;
-import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
-import org.apache.flink.connector.kafka.sink.KafkaSink;
-import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
-import org.apache.flink.connector.kafka.sink.TransactionNamingStrategy;
-
 /**
- * The sinks the pipeline path runs the job with. {@link #EXACTLY_ONCE} is the job as it ships
- * ({@link AttentionJob#kafka}); the others are experiments that show what the sinks cost, with the
+ * The sinks the pipeline path runs the job with (built in {@link PipelineJobs}). {@link #EXACTLY_ONCE} is the job as it ships
+ * ({@code AttentionJob.kafka}); the others are experiments that show what the sinks cost, with the
  * same serializers and only the delivery settings changed.
  */
 public enum SinkMode {
@@ -46,37 +31,5 @@ public enum SinkMode {
         }
         throw new IllegalArgumentException("Unknown sink mode '" + name
                 + "': use --sinks exactly-once, exactly-once-pooling or at-least-once.");
-    }
-
-    AttentionJob job(JobSetup setup) {
-        if (this == EXACTLY_ONCE) {
-            return AttentionJob.kafka(setup);
-        }
-        JobOptions o = setup.options();
-        return new AttentionJob(setup, KafkaConnections.source(setup),
-                sink(setup, "output", o.outputTopic,
-                        new KeyedAvroSerializer<>(o.outputTopic, AttentionOutput.class, AttentionOutput::getKey)),
-                sink(setup, "weights", o.weightsTopic,
-                        new KeyedAvroSerializer<>(o.weightsTopic, AttentionWeights.class, AttentionWeights::getKey)),
-                sink(setup, "dlq", o.dlqTopic, new DeadLetterSerializer(o.dlqTopic)));
-    }
-
-    /** The job's sink (see KafkaConnections) with this mode's delivery settings. */
-    private <T> KafkaSink<T> sink(JobSetup setup, String role, String topic, KafkaRecordSerializationSchema<T> serializer) {
-        JobOptions o = setup.options();
-        Properties props = setup.kafka().toProperties();
-        props.setProperty("transaction.timeout.ms", Long.toString(o.transactionTimeoutMs));
-        KafkaSinkBuilder<T> builder = KafkaSink.<T>builder()
-                .setKafkaProducerConfig(props)
-                .setBootstrapServers(setup.kafka().bootstrapServers())
-                .setRecordSerializer(new TopicNamingSerializer<>(serializer, topic))
-                .setTransactionalIdPrefix(o.transactionalIdPrefix + "-" + role);
-        if (this == AT_LEAST_ONCE) {
-            builder.setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE);
-        } else {
-            builder.setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                    .setTransactionNamingStrategy(TransactionNamingStrategy.POOLING);
-        }
-        return builder.build();
     }
 }
