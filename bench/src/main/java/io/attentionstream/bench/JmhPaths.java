@@ -58,7 +58,7 @@ final class JmhPaths {
                 "mode", incremental ? "incremental" : "full", "n", n, "dim", s.dim(), "batchSize", batch,
                 "threads", s.threads(), "weights", s.weights().cliName(), "outputRows", s.outputRows().cliName(),
                 "keys", s.keys(), "parallelism", s.parallelism(), "batchTimeoutMs", s.batchTimeoutMs()),
-                path.cliName() + "-n" + n);
+                path.cliName() + "-n" + n, operatorWarmupIterations());
         double rate = r.getPrimaryResult().getScore();
         long windows = Math.round(JmhRuns.counter(r, "windows"));
         Map<String, Object> settings = modelSettings(model, batch);
@@ -69,6 +69,7 @@ final class JmhPaths {
         settings.put("mode", incremental ? "incremental" : "full");
         settings.put("input", "generated without end, paced by backpressure");
         settings.putAll(jmhSettings());
+        settings.put("jmh_warmup_iterations_s", operatorWarmupIterations());
         settings.putAll(extraSettings);
         double flops = incremental
                 ? rate * AttentionFlops.perIncrementalEvent(n, s.dim()) / machine.peakFlops()
@@ -91,6 +92,14 @@ final class JmhPaths {
                 JmhRuns.counter(r, "cpuNanos") / 1e9,
                 attention ? AttentionFlops.fractionOfPeak(rate, n, s.dim(), machine.peakFlops()) : Double.NaN,
                 windowsPerRun, settings, Map.of());
+    }
+
+    /**
+     * The operator paths' warm-up: one iteration more than the others, since the first one mostly
+     * starts the MiniCluster and the job.
+     */
+    int operatorWarmupIterations() {
+        return s.warmupS() + 1;
     }
 
     private Map<String, Object> modelSettings(Path model, int batch) {

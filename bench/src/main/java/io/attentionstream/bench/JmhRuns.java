@@ -56,13 +56,19 @@ final class JmhRuns {
     /** Runs {@code benchmark.method} with {@code params}; {@code label} names its JMH report file. */
     RunResult run(Class<?> benchmark, String method, Map<String, String> params, String label)
             throws RunnerException, IOException {
+        return run(benchmark, method, params, label, s.warmupS());
+    }
+
+    /** As {@link #run(Class, String, Map, String)}, with its own number of one-second warm-up iterations per fork. */
+    RunResult run(Class<?> benchmark, String method, Map<String, String> params, String label, int warmupIterations)
+            throws RunnerException, IOException {
         Path log = s.out().resolve("jmh").resolve(label + ".txt");
         Files.createDirectories(log.getParent());
         ChainedOptionsBuilder options = new OptionsBuilder()
                 .include("^" + Pattern.quote(benchmark.getName() + "." + method) + "$")
                 .forks(forks())
                 .threads(1)
-                .warmupIterations(s.warmupS())
+                .warmupIterations(warmupIterations)
                 .warmupTime(TimeValue.seconds(1))
                 .measurementIterations(measurementIterations())
                 .measurementTime(TimeValue.seconds(1))
