@@ -22,7 +22,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -67,7 +66,7 @@ public class OperatorBenchmark {
     /** How long the benchmark waits for outputs before it calls the job stuck. */
     private static final long STALL_TIMEOUT_S = 120;
     /** Outputs seen by each run's sink, by run id: the functions are shipped serialized, so they find it by id. */
-    private static final Map<String, Semaphore> OUTPUTS = new ConcurrentHashMap<>();
+    private static final Map<String, OutputGate> OUTPUTS = new ConcurrentHashMap<>();
     private static final Map<String, AtomicLong> DEAD_LETTERS = new ConcurrentHashMap<>();
 
     @Param("models/feature_attention.onnx")
@@ -95,12 +94,13 @@ public class OperatorBenchmark {
     public long batchTimeoutMs;
 
     private final String runId = UUID.randomUUID().toString();
-    private Semaphore outputs;
+    private OutputGate outputs;
+    private long awaited;
     private JobClient job;
 
     @Setup(Level.Trial)
     public void startJob() throws Exception {
-        outputs = new Semaphore(0);
+        outputs = new OutputGate();
         OUTPUTS.put(runId, outputs);
         DEAD_LETTERS.put(runId, new AtomicLong());
         StreamExecutionEnvironment env = LocalRun.environment(parallelism);
@@ -111,7 +111,8 @@ public class OperatorBenchmark {
     @Benchmark
     @OperationsPerInvocation(OUTPUTS_PER_INVOCATION)
     public void outputs(CpuCounters counters) throws InterruptedException {
-        if (!outputs.tryAcquire(OUTPUTS_PER_INVOCATION, STALL_TIMEOUT_S, TimeUnit.SECONDS)) {
+        awaited += OUTPUTS_PER_INVOCATION;
+        if (!outputs.awaitCount(awaited, STALL_TIMEOUT_S, TimeUnit.SECONDS)) {
             throw new IllegalStateException("The " + mode + " job at n=" + n + " emitted no " + OUTPUTS_PER_INVOCATION
                     + " outputs in " + STALL_TIMEOUT_S + " s; see target/attention-stream.log for why.");
         }
@@ -213,7 +214,7 @@ public class OperatorBenchmark {
     static final class OutputCounter implements MapFunction<AttentionOutput, AttentionOutput> {
         private static final long serialVersionUID = 1L;
         private final String runId;
-        private transient Semaphore outputs;
+        private transient OutputGate outputs;
 
         OutputCounter(String runId) {
             this.runId = runId;
@@ -224,7 +225,7 @@ public class OperatorBenchmark {
             if (outputs == null) {
                 outputs = OUTPUTS.get(runId);
             }
-            outputs.release();
+            outputs.arrived();
             return output;
         }
     }
