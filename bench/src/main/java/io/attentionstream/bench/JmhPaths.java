@@ -95,11 +95,14 @@ final class JmhPaths {
     }
 
     /**
-     * The operator paths' warm-up: one iteration more than the others, since the first one mostly
-     * starts the MiniCluster and the job.
+     * Warm-up iterations the operator paths take beyond {@code --warmup-s}: the first one mostly
+     * starts the MiniCluster and the job, and in a fresh fork Flink's code keeps the JIT compilers
+     * busy longer than a run() loop does (the incremental path reached its rate after about 4 s).
      */
+    static final int OPERATOR_EXTRA_WARMUP_S = 4;
+
     int operatorWarmupIterations() {
-        return s.warmupS() + 1;
+        return s.warmupS() + OPERATOR_EXTRA_WARMUP_S;
     }
 
     private Map<String, Object> modelSettings(Path model, int batch) {
