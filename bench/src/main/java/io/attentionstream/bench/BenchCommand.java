@@ -1,13 +1,5 @@
 package io.attentionstream.bench;
 
-import io.attentionstream.job.cli.CliConverters;
-
-import io.attentionstream.core.window.Window;
-
-import io.attentionstream.bench.BenchPath;
-import io.attentionstream.bench.BenchRunner;
-import io.attentionstream.bench.BenchSettings;
-import io.attentionstream.bench.SinkMode;
 import io.attentionstream.core.model.OutputRows;
 import io.attentionstream.core.model.WeightsMode;
 import java.nio.file.Path;
@@ -22,8 +14,9 @@ import picocli.CommandLine.Option;
 
 /**
  * Measures the pipeline against bare ONNX Runtime and against per-window inference (see
- * BENCHMARKS.md): the same model, batch size and thread count on every path, one after another in
- * this JVM.
+ * BENCHMARKS.md): the same model, batch size and thread count on every path, one after another.
+ * The model- and operator-level paths are JMH benchmarks in forked JVMs; the pipeline runs in
+ * this JVM against an in-process broker.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmark: ONNX Runtime floor and bare, naive per-window inference, the operators, the whole pipeline.")
@@ -89,11 +82,11 @@ public class BenchCommand implements ToolCommand {
             description = "The trivial model of the same signature (ort-floor). Default: models/floor.onnx of this checkout.")
     Path floorModel;
 
-    @Option(names = "--weights", defaultValue = "last-row", paramLabel = "full|last-row|off", converter = CliConverters.WeightsModeConverter.class,
+    @Option(names = "--weights", defaultValue = "last-row", paramLabel = "full|last-row|off", converter = WeightsModeConverter.class,
             description = "Attention weights emitted on every path. Default: ${DEFAULT-VALUE}.")
     WeightsMode weights;
 
-    @Option(names = "--output-rows", defaultValue = "last", paramLabel = "all|last", converter = CliConverters.OutputRowsConverter.class,
+    @Option(names = "--output-rows", defaultValue = "last", paramLabel = "all|last", converter = OutputRowsConverter.class,
             description = "Output rows emitted on every path. Default: ${DEFAULT-VALUE}.")
     OutputRows outputRows;
 
@@ -133,6 +126,20 @@ public class BenchCommand implements ToolCommand {
                 durationS != null ? durationS : quick ? QUICK_DURATION_S : DEFAULT_DURATION_S,
                 quick, chosen, model, floorModel, out, weights, outputRows, keys, parallelism, batchTimeoutMs,
                 checkpointIntervalMs, sinks);
+    }
+
+    static final class WeightsModeConverter implements ITypeConverter<WeightsMode> {
+        @Override
+        public WeightsMode convert(String value) {
+            return WeightsMode.fromCliName(value);
+        }
+    }
+
+    static final class OutputRowsConverter implements ITypeConverter<OutputRows> {
+        @Override
+        public OutputRows convert(String value) {
+            return OutputRows.fromCliName(value);
+        }
     }
 
     static final class SinkModeConverter implements ITypeConverter<SinkMode> {

@@ -1,7 +1,6 @@
 package io.attentionstream.bench;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -147,7 +146,7 @@ public final class BenchReport {
     Path write(Path folder) throws IOException {
         Files.createDirectories(folder);
         Path file = folder.resolve("results.json");
-        Files.writeString(file, JsonText.write(toJson()), StandardCharsets.UTF_8);
+        ResultsJson.write(file, toJson());
         return file;
     }
 
@@ -178,6 +177,6 @@ public final class BenchReport {
         String verdict = !Double.isFinite(value) ? "not measured"
                 : (op.equals("≥") ? value >= target : value <= target) ? "met" : "NOT met";
         out.append(String.format(Locale.ROOT, "  %-32s %8s   target %s %s: %s%n", name,
-                twoDecimals(value), op, JsonText.number(target), verdict));
+                twoDecimals(value), op, ResultsJson.rounded(target).toPlainString(), verdict));
     }
 }

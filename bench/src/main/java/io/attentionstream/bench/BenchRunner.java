@@ -16,7 +16,8 @@ import java.util.Map;
 
 /**
  * Runs the chosen paths one after another in this JVM, window size by window size (floor, bare,
- * naive, operator), then the pipeline against one in-process broker; prints each result as it
+ * naive, operator: JMH benchmarks in forked JVMs), then the incremental path, then the pipeline
+ * against one in-process broker (timed runs in this JVM); prints each result as it
  * comes and returns the report.
  */
 public final class BenchRunner {
@@ -45,39 +46,40 @@ public final class BenchRunner {
                         + "warm-up %d s (pipeline %d s), %d s per path%n", s.dim(), s.batchSize(), s.incrementalBatchSize(), s.threads(), BenchSettings.STRIDE,
                 s.weights().cliName(), s.outputRows().cliName(), s.warmupS(), s.pipelineWarmupS(), s.durationS());
 
+        JmhPaths jmh = new JmhPaths(s, machine);
         List<PathResult> results = new ArrayList<>();
         for (int n : s.windowSizes()) {
             if (s.runs(BenchPath.ORT_FLOOR)) {
-                results.add(report(ModelRunBench.run(BenchPath.ORT_FLOOR, s.floorModel(), n, s, machine)));
+                results.add(report(jmh.modelRun(BenchPath.ORT_FLOOR, s.floorModel(), heads, n)));
             }
             if (s.runs(BenchPath.ORT_BARE)) {
-                PathResult bare = report(ModelRunBench.run(BenchPath.ORT_BARE, s.model(), n, s, machine));
+                PathResult bare = report(jmh.modelRun(BenchPath.ORT_BARE, s.model(), heads, n));
                 bareRates.put(n, bare.windowsPerSecond());
                 results.add(bare);
             }
             if (s.runs(BenchPath.NAIVE)) {
-                results.add(report(NaiveBench.run(s.model(), heads, n, s, machine)));
+                results.add(report(jmh.naive(heads, n)));
             }
             if (s.runs(BenchPath.OPERATOR)) {
-                results.add(report(OperatorBench.run(s.model(), heads, n, s, machine, bareRate(n, machine))));
+                results.add(report(jmh.operator(BenchPath.OPERATOR, heads, n, Map.of())));
             }
         }
         if (s.runs(BenchPath.INCREMENTAL)) {
             for (int n : s.incrementalWindowSizes()) {
-                int size = n;
                 if (!s.runs(BenchPath.OPERATOR) || !s.windowSizes().contains(n)) {
-                    results.add(report(OperatorBench.run(s.model(), heads, n, s, machine, bareRate(n, machine))));
+                    // incremental_over_full needs the full-window operator at the same n.
+                    results.add(report(jmh.operator(BenchPath.OPERATOR, heads, n, Map.of())));
                 }
-                double fullRate = results.stream().filter(r -> r.name().equals(BenchPath.OPERATOR.cliName()) && r.n() == size)
-                        .findFirst().orElseThrow().windowsPerSecond();
-                results.add(report(OperatorBench.runIncremental(s.incrementalModel(), heads, n, s, machine, fullRate)));
+                // Reported too: the ceiling that the operator's own work per event is measured against.
+                long alone = Math.round(jmh.incrementalModelEventsPerSecond(n));
+                results.add(report(jmh.operator(BenchPath.INCREMENTAL, heads, n, Map.of("model_alone_events_per_s", alone))));
             }
         }
         if (s.runs(BenchPath.PIPELINE)) {
             out.println("starting the local Kafka broker for the pipeline path ...");
             try (LocalKafka kafka = LocalKafka.start()) {
                 for (int n : s.pipelineWindowSizes()) {
-                    PipelineBench.Runs runs = PipelineBench.run(kafka, heads, n, s, machine, bareRate(n, machine));
+                    PipelineBench.Runs runs = PipelineBench.run(kafka, heads, n, s, machine, bareRate(n, machine, heads));
                     results.add(report(runs.maxRate()));
                     results.add(report(runs.halfLoad()));
                 }
@@ -98,7 +100,7 @@ public final class BenchRunner {
         out.printf(Locale.ROOT, "[%s n=%d] %.0f windows/s, p50 %.2f ms, p99 %.2f ms, %.3f CPU s per 1000 windows%n",
                 r.name(), r.n(), r.windowsPerSecond(), r.p50Ms(), r.p99Ms(), r.cpuSecondsPer1000Windows());
         if (!r.cpuBreakdown().isEmpty()) {
-            StringBuilder line = new StringBuilder("    CPU s by thread group:");
+            StringBuilder line = new StringBuilder("    CPU s by task:");
             r.cpuBreakdown().entrySet().stream().limit(6).forEach(e -> line.append(String.format(Locale.ROOT, " %s %.2f;",
                     e.getKey(), (Double) e.getValue())));
             out.println(line);
@@ -110,14 +112,14 @@ public final class BenchRunner {
         return r;
     }
 
-    /** The bare path's windows/s at n: measured, or from a short private run. */
-    private double bareRate(int n, Machine machine) throws Exception {
+    /** The bare path's windows/s at n: measured, or from a short private JMH run. */
+    private double bareRate(int n, Machine machine, int heads) throws Exception {
         Double rate = bareRates.get(n);
         if (rate == null) {
-            BenchSettings calibration = new BenchSettings(List.of(n), List.of(), List.of(), s.dim(), s.batchSize(), s.incrementalBatchSize(), s.threads(), 0, 0,
-                    CALIBRATION_S, true, s.paths(), s.model(), s.floorModel(), s.out(), s.weights(), s.outputRows(),
+            BenchSettings calibration = new BenchSettings(List.of(n), List.of(), List.of(), s.dim(), s.batchSize(), s.incrementalBatchSize(), s.threads(),
+                    CALIBRATION_S, 0, CALIBRATION_S, true, s.paths(), s.model(), s.floorModel(), s.out(), s.weights(), s.outputRows(),
                     s.keys(), s.parallelism(), s.batchTimeoutMs(), s.checkpointIntervalMs(), s.sinks());
-            rate = ModelRunBench.run(BenchPath.ORT_BARE, s.model(), n, calibration, machine).windowsPerSecond();
+            rate = new JmhPaths(calibration, machine).modelRun(BenchPath.ORT_BARE, s.model(), heads, n).windowsPerSecond();
             bareRates.put(n, rate);
         }
         return rate;

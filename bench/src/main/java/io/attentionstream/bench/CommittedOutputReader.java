@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificDatumReader;
@@ -19,9 +20,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Reads the output topic from the beginning with {@code read_committed} in its own thread, as a
- * downstream consumer would, and takes each output's latency: the wall clock when the poll that
- * returned it came back, minus its {@code window_end_timestamp} (the send time of the window's last
- * event). Only windows whose last event was sent within {@link #measureBetween} count towards the
+ * downstream consumer would, and takes each output's latency into an HdrHistogram (microseconds,
+ * from a millisecond clock): the wall clock when the poll that returned it came back, minus its
+ * {@code window_end_timestamp} (when the window's last event was due to be sent, see
+ * {@link SendTimeProducer}). Only windows whose last event was sent within {@link #measureBetween} count towards the
  * latencies; every record counts towards {@link #received()}.
  */
 final class CommittedOutputReader implements AutoCloseable {
@@ -31,7 +33,8 @@ final class CommittedOutputReader implements AutoCloseable {
     private final Properties props;
     private final String topic;
     private final AtomicLong received = new AtomicLong();
-    private final Latencies latencies = new Latencies();
+    /** Three significant digits, resized as needed. */
+    private final Histogram latencies = new Histogram(3);
     private final Thread thread;
     private volatile boolean stopped;
     private volatile long lastArrivalNanos = -1;
@@ -73,9 +76,10 @@ final class CommittedOutputReader implements AutoCloseable {
         return lastArrivalNanos;
     }
 
-    Latencies latencies() {
+    /** A copy of the latencies so far, in microseconds. */
+    Histogram latencies() {
         synchronized (latencies) {
-            return latencies;
+            return latencies.copy();
         }
     }
 
@@ -103,7 +107,7 @@ final class CommittedOutputReader implements AutoCloseable {
                         output = avro.read(output, decoder);
                         long sentAt = output.getWindowEndTimestamp();
                         if (sentAt >= from && sentAt < to) {
-                            latencies.add((nowMillis - sentAt) * 1_000_000L);
+                            latencies.recordValue(Math.max(0, nowMillis - sentAt) * 1000L);
                         }
                     }
                 }

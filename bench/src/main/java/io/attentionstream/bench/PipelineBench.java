@@ -1,13 +1,14 @@
 package io.attentionstream.bench;
 
-import io.attentionstream.job.JobSetup;
 import io.attentionstream.tools.local.LocalKafka;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import org.HdrHistogram.Histogram;
 import org.apache.flink.core.execution.JobClient;
 
 /**
@@ -44,20 +45,20 @@ final class PipelineBench {
     private static PathResult maxRate(LocalKafka kafka, int heads, int n, BenchSettings s, Machine machine,
                                       double expectedWindowsPerSecond) throws Exception {
         String prefix = "bench-n" + n + "-max-" + RUNS.incrementAndGet();
-        JobSetup setup = PipelineJobs.setup(kafka, prefix, n, s);
+        PipelineJobs.Prepared prepared = PipelineJobs.prepare(kafka, prefix, n, s);
         // More than the job can drain in the warm-up and the measured interval, if it ran at the bare rate.
         long events = (long) Math.ceil(expectedWindowsPerSecond * (s.pipelineWarmupS() + s.durationS()) * 1.25)
                 + (long) s.keys() * (n - 1);
         long expected = SyntheticStream.windowsOf(events, s.keys(), n);
         Properties props = kafka.clientProperties();
-        SendTimeProducer.send(props, setup.config().inputTopic(), new SyntheticStream(s.dim(), 13), s.keys(), 0, events, 0);
+        SendTimeProducer.send(props, prepared.inputTopic(), new SyntheticStream(s.dim(), 13), s.keys(), 0, events, 0);
 
         long windows;
         double seconds;
         double cpuSeconds;
         Map<String, Object> breakdown;
-        try (CommittedOutputReader reader = new CommittedOutputReader(props, setup.config().outputTopic()).start()) {
-            JobClient job = PipelineJobs.start(setup, s.sinks());
+        try (CommittedOutputReader reader = new CommittedOutputReader(props, prepared.outputTopic()).start()) {
+            JobClient job = PipelineJobs.start(prepared, s.sinks());
             try {
                 Waits.await("the first committed output", FIRST_OUTPUT_TIMEOUT, () -> reader.received() > 0);
                 long firstNanos = reader.lastArrivalNanos();
@@ -68,7 +69,7 @@ final class PipelineBench {
                 long c0 = reader.received();
                 long t0 = System.nanoTime();
                 long cpu0 = ProcessCpu.nanos();
-                ThreadCpu.Snapshot threads0 = ThreadCpu.snapshot();
+                TaskCpu.Snapshot threads0 = TaskCpu.snapshot();
                 if (drained.getAsBoolean()) {
                     // The backlog ran out during the warm-up: measure from the first output instead.
                     c0 = firstCount;
@@ -80,14 +81,14 @@ final class PipelineBench {
                 long c1 = reader.received();
                 long t1 = drained.getAsBoolean() ? reader.lastArrivalNanos() : System.nanoTime();
                 cpuSeconds = (ProcessCpu.nanos() - cpu0) / 1e9;
-                breakdown = ThreadCpu.between(threads0, ThreadCpu.snapshot());
+                breakdown = TaskCpu.between(threads0, TaskCpu.snapshot());
                 windows = c1 - c0;
                 seconds = (t1 - t0) / 1e9;
             } finally {
                 PipelineJobs.cancel(job);
             }
         }
-        Map<String, Object> settings = PipelineJobs.settings(setup, s);
+        Map<String, Object> settings = PipelineJobs.settings(prepared, s);
         settings.put("input", "pre-filled: " + events + " events, then drained by the job");
         return new PathResult(BenchPath.PIPELINE.cliName(), n, s.dim(), heads, windows, seconds, Double.NaN, Double.NaN,
                 "not measured at max rate (input pre-filled); see pipeline_half_load", cpuSeconds,
@@ -97,9 +98,9 @@ final class PipelineBench {
     private static PathResult halfLoad(LocalKafka kafka, int heads, int n, BenchSettings s, Machine machine,
                                        double rate) throws Exception {
         String prefix = "bench-n" + n + "-half-" + RUNS.incrementAndGet();
-        JobSetup setup = PipelineJobs.setup(kafka, prefix, n, s);
+        PipelineJobs.Prepared prepared = PipelineJobs.prepare(kafka, prefix, n, s);
         Properties props = kafka.clientProperties();
-        String input = setup.config().inputTopic();
+        String input = prepared.inputTopic();
         SyntheticStream stream = new SyntheticStream(s.dim(), 17);
         // Each key's first n−1 events make no window: send them at once, then pace the rest.
         long fill = (long) s.keys() * (n - 1);
@@ -109,45 +110,56 @@ final class PipelineBench {
         long committed;
         double cpuSeconds;
         Map<String, Object> breakdown;
-        Latencies latencies;
-        try (CommittedOutputReader reader = new CommittedOutputReader(props, setup.config().outputTopic()).start()) {
-            JobClient job = PipelineJobs.start(setup, s.sinks());
+        Histogram latencies;
+        AtomicReference<Histogram> lateness = new AtomicReference<>();
+        try (CommittedOutputReader reader = new CommittedOutputReader(props, prepared.outputTopic()).start()) {
+            JobClient job = PipelineJobs.start(prepared, s.sinks());
             try {
                 SendTimeProducer.send(props, input, stream, s.keys(), 0, fill, 0);
                 long sendStart = System.currentTimeMillis();
                 long measureFrom = sendStart + TimeUnit.SECONDS.toMillis(s.pipelineWarmupS());
                 long measureTo = measureFrom + TimeUnit.SECONDS.toMillis(s.durationS());
                 reader.measureBetween(measureFrom, measureTo);
-                Thread producer = new Thread(() -> SendTimeProducer.send(props, input, stream, s.keys(), fill, paced, rate),
+                Thread producer = new Thread(() -> lateness.set(SendTimeProducer.send(props, input, stream, s.keys(), fill, paced, rate)),
                         "bench-paced-producer");
                 producer.start();
                 Waits.awaitWallClock(measureFrom);
                 long cpu0 = ProcessCpu.nanos();
-                ThreadCpu.Snapshot threads0 = ThreadCpu.snapshot();
+                TaskCpu.Snapshot threads0 = TaskCpu.snapshot();
                 Waits.awaitWallClock(measureTo);
                 cpuSeconds = (ProcessCpu.nanos() - cpu0) / 1e9;
-                breakdown = ThreadCpu.between(threads0, ThreadCpu.snapshot());
+                breakdown = TaskCpu.between(threads0, TaskCpu.snapshot());
                 producer.join();
                 Waits.awaitQuietly(DRAIN_TIMEOUT, () -> reader.received() >= expected);
-                // A last checkpoint's worth of time, so that a duplicate would show too.
-                TimeUnit.MILLISECONDS.sleep(2 * s.checkpointIntervalMs());
+                // Two more checkpoints' worth of time, so that a duplicate would show too.
+                Waits.holdsDuring(Duration.ofMillis(2 * s.checkpointIntervalMs()), () -> reader.received() <= expected);
                 committed = reader.received();
                 latencies = reader.latencies();
             } finally {
                 PipelineJobs.cancel(job);
             }
         }
-        Map<String, Object> settings = PipelineJobs.settings(setup, s);
+        Map<String, Object> settings = PipelineJobs.settings(prepared, s);
         settings.put("producer_rate_events_per_s", rate);
         settings.put("windows_expected", expected);
         settings.put("windows_committed", committed);
         settings.put("exactly_the_expected_windows", committed == expected);
-        long windows = latencies.count();
+        Histogram late = lateness.get();
+        if (late != null && late.getTotalCount() > 0) {
+            settings.put("producer_lateness_p99_ms", late.getValueAtPercentile(99) / 1000.0);
+            settings.put("producer_lateness_max_ms", late.getMaxValue() / 1000.0);
+        }
+        long windows = latencies.getTotalCount();
         double seconds = s.durationS();
         return new PathResult("pipeline-half-load", n, s.dim(), heads, windows, seconds,
-                latencies.percentileMillis(0.50), latencies.percentileMillis(0.99),
-                "last event of the window sent → output visible to a read_committed consumer (ms clock)", cpuSeconds,
+                millisAt(latencies, 50), millisAt(latencies, 99),
+                "last event of the window due to be sent (paced schedule: corrected for coordinated omission)"
+                        + " → output visible to a read_committed consumer (ms clock)", cpuSeconds,
                 AttentionFlops.fractionOfPeak(windows / seconds, n, s.dim(), machine.peakFlops()), 0, settings, breakdown);
     }
 
+    /** The percentile of a histogram of microseconds, in ms; NaN when it is empty. */
+    static double millisAt(Histogram micros, double percentile) {
+        return micros.getTotalCount() == 0 ? Double.NaN : micros.getValueAtPercentile(percentile) / 1000.0;
+    }
 }

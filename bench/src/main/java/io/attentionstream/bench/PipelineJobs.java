@@ -1,28 +1,55 @@
 package io.attentionstream.bench;
 
+import io.attentionstream.job.AttentionJob;
 import io.attentionstream.job.JobSetup;
-import io.attentionstream.tools.LocalRun;
 import io.attentionstream.job.StartupChecks;
 import io.attentionstream.job.config.JobConfig;
+import io.attentionstream.job.kafka.KafkaConnections;
+import io.attentionstream.tools.LocalRun;
 import io.attentionstream.tools.local.LocalKafka;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
+import org.apache.flink.connector.kafka.sink.TransactionNamingStrategy;
 import org.apache.flink.core.execution.JobClient;
 
 /**
  * The pipeline path's jobs: set up on fresh topics with the configuration {@code run} makes,
  * started on a MiniCluster in this JVM without waiting, cancelled at the end of a measurement.
+ *
+ * <p>This is the only class of the module that knows how the job is configured
+ * ({@link JobConfig}, {@link JobSetup}); the rest sees a {@link Prepared} job and its topics.
  */
 final class PipelineJobs {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
 
+    /** A job set up on its own topics, not started yet. */
+    static final class Prepared {
+        private final JobSetup setup;
+
+        private Prepared(JobSetup setup) {
+            this.setup = setup;
+        }
+
+        String inputTopic() {
+            return setup.config().inputTopic();
+        }
+
+        String outputTopic() {
+            return setup.config().outputTopic();
+        }
+    }
+
     private PipelineJobs() {}
 
-    static Map<String, Object> settings(JobSetup setup, BenchSettings s) {
-        JobConfig o = setup.config();
+    static Map<String, Object> settings(Prepared prepared, BenchSettings s) {
+        JobConfig o = prepared.setup.config();
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("model", o.model().getFileName().toString());
         settings.put("batch_size", o.batchSize());
@@ -38,7 +65,7 @@ final class PipelineJobs {
         return settings;
     }
 
-    static JobSetup setup(LocalKafka kafka, String prefix, int n, BenchSettings s) {
+    static Prepared prepare(LocalKafka kafka, String prefix, int n, BenchSettings s) {
         String input = prefix + ".input";
         String output = prefix + ".output";
         String weights = prefix + ".weights";
@@ -58,11 +85,12 @@ final class PipelineJobs {
                 .build();
         JobSetup setup = JobSetup.resolve(config);
         StartupChecks.check(setup, Duration.ofSeconds(30));
-        return setup;
+        return new Prepared(setup);
     }
 
-    static JobClient start(JobSetup setup, SinkMode sinks) throws Exception {
-        JobClient job = sinks.job(setup).start(LocalRun.environment(setup.config().parallelism()));
+    static JobClient start(Prepared prepared, SinkMode sinks) throws Exception {
+        JobSetup setup = prepared.setup;
+        JobClient job = job(setup, sinks).start(LocalRun.environment(setup.config().parallelism()));
         Waits.await("the job to run", START_TIMEOUT, () -> status(job) == JobStatus.RUNNING);
         return job;
     }
@@ -89,4 +117,28 @@ final class PipelineJobs {
         }
     }
 
+    /** The job with the sinks of {@code mode}: the job's own, or the same serializers with other delivery settings. */
+    private static AttentionJob job(JobSetup setup, SinkMode mode) {
+        if (mode == SinkMode.EXACTLY_ONCE) {
+            return AttentionJob.kafka(setup);
+        }
+        JobConfig o = setup.config();
+        return new AttentionJob(setup, KafkaConnections.source(setup),
+                sink(setup, mode, "output", o.outputTopic(), KafkaConnections.outputSerializer(o.outputTopic())),
+                sink(setup, mode, "weights", o.weightsTopic(), KafkaConnections.weightsSerializer(o.weightsTopic())),
+                sink(setup, mode, "dlq", o.dlqTopic(), KafkaConnections.deadLetterSerializer(o.dlqTopic())));
+    }
+
+    /** The job's sink (see KafkaConnections) with the delivery settings of {@code mode}. */
+    private static <T> KafkaSink<T> sink(JobSetup setup, SinkMode mode, String role, String topic,
+                                         KafkaRecordSerializationSchema<T> serializer) {
+        KafkaSinkBuilder<T> builder =
+                KafkaConnections.sinkBuilder(setup, role, new TopicNamingSerializer<>(serializer, topic));
+        if (mode == SinkMode.AT_LEAST_ONCE) {
+            builder.setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE);
+        } else {
+            builder.setTransactionNamingStrategy(TransactionNamingStrategy.POOLING);
+        }
+        return builder.build();
+    }
 }

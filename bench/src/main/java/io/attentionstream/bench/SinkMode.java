@@ -1,19 +1,8 @@
 package io.attentionstream.bench;
 
-import io.attentionstream.job.AttentionJob;
-import io.attentionstream.job.JobSetup;
-import io.attentionstream.job.config.JobConfig;
-import io.attentionstream.job.kafka.KafkaConnections;
-import java.util.Properties;
-import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
-import org.apache.flink.connector.kafka.sink.KafkaSink;
-import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
-import org.apache.flink.connector.kafka.sink.TransactionNamingStrategy;
-
 /**
- * The sinks the pipeline path runs the job with. {@link #EXACTLY_ONCE} is the job as it ships
- * ({@link AttentionJob#kafka}); the others are experiments that show what the sinks cost, with the
+ * The sinks the pipeline path runs the job with (built in {@link PipelineJobs}). {@link #EXACTLY_ONCE} is the job as it ships
+ * ({@code AttentionJob.kafka}); the others are experiments that show what the sinks cost, with the
  * same serializers and only the delivery settings changed.
  */
 public enum SinkMode {
@@ -42,35 +31,5 @@ public enum SinkMode {
         }
         throw new IllegalArgumentException("Unknown sink mode '" + name
                 + "': use --sinks exactly-once, exactly-once-pooling or at-least-once.");
-    }
-
-    AttentionJob job(JobSetup setup) {
-        if (this == EXACTLY_ONCE) {
-            return AttentionJob.kafka(setup);
-        }
-        JobConfig o = setup.config();
-        return new AttentionJob(setup, KafkaConnections.source(setup),
-                sink(setup, "output", o.outputTopic(), KafkaConnections.outputSerializer(o.outputTopic())),
-                sink(setup, "weights", o.weightsTopic(), KafkaConnections.weightsSerializer(o.weightsTopic())),
-                sink(setup, "dlq", o.dlqTopic(), KafkaConnections.deadLetterSerializer(o.dlqTopic())));
-    }
-
-    /** The job's sink (see KafkaConnections) with this mode's delivery settings. */
-    private <T> KafkaSink<T> sink(JobSetup setup, String role, String topic, KafkaRecordSerializationSchema<T> serializer) {
-        JobConfig o = setup.config();
-        Properties props = setup.kafka().toProperties();
-        props.setProperty("transaction.timeout.ms", Long.toString(o.transactionTimeoutMs()));
-        KafkaSinkBuilder<T> builder = KafkaSink.<T>builder()
-                .setKafkaProducerConfig(props)
-                .setBootstrapServers(setup.kafka().bootstrapServers())
-                .setRecordSerializer(new TopicNamingSerializer<>(serializer, topic))
-                .setTransactionalIdPrefix(o.transactionalIdPrefix() + "-" + role);
-        if (this == AT_LEAST_ONCE) {
-            builder.setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE);
-        } else {
-            builder.setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                    .setTransactionNamingStrategy(TransactionNamingStrategy.POOLING);
-        }
-        return builder.build();
     }
 }

@@ -11,6 +11,7 @@ import java.util.Properties;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -94,6 +95,12 @@ public final class KafkaConnections {
      * compares it with the broker's maximum.
      */
     private static <T> KafkaSink<T> sink(JobSetup setup, String role, KafkaRecordSerializationSchema<T> serializer) {
+        return sinkBuilder(setup, role, serializer).build();
+    }
+
+    /** The job's sink settings for one role, before {@code build()}: for experiments with other delivery settings. */
+    public static <T> KafkaSinkBuilder<T> sinkBuilder(
+            JobSetup setup, String role, KafkaRecordSerializationSchema<T> serializer) {
         JobConfig o = setup.config();
         Properties props = setup.kafka().toProperties();
         props.setProperty("transaction.timeout.ms", Long.toString(o.transactionTimeoutMs()));
@@ -102,7 +109,6 @@ public final class KafkaConnections {
                 .setBootstrapServers(setup.kafka().bootstrapServers())
                 .setRecordSerializer(serializer)
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                .setTransactionalIdPrefix(o.transactionalIdPrefix() + "-" + role)
-                .build();
+                .setTransactionalIdPrefix(o.transactionalIdPrefix() + "-" + role);
     }
 }
