@@ -2,7 +2,6 @@ package io.attentionstream.tests;
 
 import io.attentionstream.job.AttentionJob;
 import io.attentionstream.job.JobSetup;
-import io.attentionstream.tools.LocalRun;
 import io.attentionstream.job.StartupChecks;
 import io.attentionstream.job.cli.JobOptions;
 import io.attentionstream.tools.cli.ProduceCommand;
@@ -19,31 +18,31 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
 
 /**
  * Shared fixtures of the end-to-end tests: one real Kafka broker (KRaft, over TCP on loopback)
- * per test class, fresh topics per test, the job run on a Flink MiniCluster exactly as the CLI
- * runs it, and committed results read back with read_committed.
+ * and one Flink MiniCluster for the whole test JVM ({@link SharedHarness}), fresh topics per test,
+ * the job built exactly as the CLI builds it, and committed results read back with read_committed.
  */
 abstract class PipelineTestBase {
     static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
     private static final AtomicInteger TOPIC_SETS = new AtomicInteger();
 
+    @RegisterExtension
+    static final SharedHarness HARNESS = new SharedHarness();
+
+    /** The broker of the running class: the shared one, unless the class sets up its own in a {@code @BeforeAll}. */
     static LocalKafka kafka;
 
     @BeforeAll
-    static void startKafka() {
-        kafka = LocalKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        if (kafka != null) {
-            kafka.close();
-        }
+    static void useSharedBroker() {
+        kafka = SharedHarness.kafka();
     }
 
     /** The four topics of one job run, created empty with two partitions each. */
@@ -81,7 +80,22 @@ abstract class PipelineTestBase {
     /** Runs the job bounded to the end of its input; a failure (no restarts allowed) throws. */
     static void runBounded(JobSetup setup, int parallelism) throws Exception {
         StartupChecks.check(setup, Duration.ofSeconds(30));
-        LocalRun.run(AttentionJob.kafka(setup), parallelism);
+        AttentionJob.kafka(setup).execute(environment(parallelism));
+    }
+
+    /**
+     * An environment of the shared MiniCluster that fails instead of restarting: bad records never
+     * fail the job, so a failure here is a bug to see, not to retry.
+     */
+    static StreamExecutionEnvironment environment(int parallelism) {
+        Configuration config = new Configuration();
+        config.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        return environment(parallelism, config);
+    }
+
+    /** An environment of the shared MiniCluster with this job configuration (restart strategy, savepoint to restore, ...). */
+    static StreamExecutionEnvironment environment(int parallelism, Configuration jobConfig) {
+        return SharedHarness.environment(parallelism, jobConfig);
     }
 
     static <T extends SpecificRecord> List<T> readCommitted(String topic, Class<T> type) {
