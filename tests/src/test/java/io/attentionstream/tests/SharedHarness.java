@@ -1,6 +1,7 @@
 package io.attentionstream.tests;
 
 import io.attentionstream.tools.local.LocalKafka;
+import java.util.List;
 import org.apache.flink.client.program.MiniClusterClient;
 import org.apache.flink.client.program.rest.RestClusterClient;
 import org.apache.flink.configuration.Configuration;
@@ -117,7 +118,7 @@ final class SharedHarness implements BeforeAllCallback, AfterAllCallback {
         /** Like LocalRun: a local cluster is nothing other machines reach. */
         private static Configuration loopbackOnly() {
             Configuration config = new Configuration();
-            for (var option : java.util.List.of(RestOptions.BIND_ADDRESS, RestOptions.ADDRESS, JobManagerOptions.ADDRESS,
+            for (var option : List.of(RestOptions.BIND_ADDRESS, RestOptions.ADDRESS, JobManagerOptions.ADDRESS,
                     JobManagerOptions.BIND_HOST, TaskManagerOptions.HOST, TaskManagerOptions.BIND_HOST)) {
                 config.set(option, "127.0.0.1");
             }
@@ -156,6 +157,7 @@ final class SharedHarness implements BeforeAllCallback, AfterAllCallback {
 
         @Override
         public void close() throws Throwable {
+            resources = null;
             try {
                 cluster.afterAll(root);
             } finally {
