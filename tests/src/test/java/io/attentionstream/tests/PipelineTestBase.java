@@ -54,8 +54,14 @@ abstract class PipelineTestBase {
             return t;
         }
 
+        /**
+         * The topics, and a transactional id prefix of their own: jobs of all tests share one broker,
+         * and transactional ids must be unique per job there. A job resumed on the same topics
+         * (from a savepoint) gets the same prefix, as it must.
+         */
         String[] args() {
-            return new String[] {"--input-topic", input, "--output-topic", output, "--weights-topic", weights, "--dlq-topic", dlq};
+            return new String[] {"--input-topic", input, "--output-topic", output, "--weights-topic", weights, "--dlq-topic", dlq,
+                "--transactional-id-prefix", input.substring(0, input.length() - ".input".length())};
         }
     }
 
