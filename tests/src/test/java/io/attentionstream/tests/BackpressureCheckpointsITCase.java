@@ -7,7 +7,6 @@ import io.attentionstream.avro.AttentionOutput;
 import io.attentionstream.avro.AttentionWeights;
 import io.attentionstream.job.AttentionJob;
 import io.attentionstream.job.JobSetup;
-import io.attentionstream.tools.LocalRun;
 import io.attentionstream.job.StartupChecks;
 import io.attentionstream.tools.demo.SampleStream;
 import io.attentionstream.core.model.InputKind;
@@ -48,7 +47,7 @@ class BackpressureCheckpointsITCase extends PipelineTestBase {
         config.set(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER, 0);
 
         long start = System.nanoTime();
-        AttentionJob.kafka(setup).withOutputTap(slow).execute(LocalRun.environment(2, config));
+        AttentionJob.kafka(setup).withOutputTap(slow).execute(environment(2, config));
         double seconds = (System.nanoTime() - start) / 1e9;
 
         int windows = ReferenceWindows.of(events, N, 1).size();

@@ -9,7 +9,6 @@ import io.attentionstream.avro.RejectReason;
 import io.attentionstream.avro.RejectedRecord;
 import io.attentionstream.job.AttentionJob;
 import io.attentionstream.job.JobSetup;
-import io.attentionstream.tools.LocalRun;
 import io.attentionstream.job.StartupChecks;
 import io.attentionstream.tools.demo.SampleStream;
 import io.attentionstream.tools.kafka.AvroRecords;
@@ -86,7 +85,7 @@ class BadInputITCase extends PipelineTestBase {
         JobSetup setup = setup(config(topics).model(model(modelName))
                 .windowSize(N).stride(S).checkpointIntervalMs(300).maxRecordBytes(4096).parallelism(2));
         StartupChecks.check(setup, Duration.ofSeconds(30));
-        JobClient job = AttentionJob.kafka(setup).start(LocalRun.environment(2));
+        JobClient job = AttentionJob.kafka(setup).start(environment(2));
         Map<KeyedProducer.Coordinates, Bad> badAt = new LinkedHashMap<>();
         List<Window> expected = ReferenceWindows.of(good, N, S);
         try {

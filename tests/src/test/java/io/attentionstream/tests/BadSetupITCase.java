@@ -55,10 +55,15 @@ class BadSetupITCase extends PipelineTestBase {
         assertNothingConsumed(topics);
     }
 
-    /** The job never ran: its consumer group committed nothing and no output was written. */
+    /**
+     * The job never ran: its consumer group committed nothing for this test's input topic and no
+     * output was written. (Jobs of other tests on the shared broker use the same group for their
+     * own topics.)
+     */
     private static void assertNothingConsumed(Topics topics) {
         try (Admin admin = Admin.create(kafka.clientProperties())) {
-            assertThat(admin.listConsumerGroupOffsets("attention-stream").partitionsToOffsetAndMetadata().get()).isEmpty();
+            assertThat(admin.listConsumerGroupOffsets("attention-stream").partitionsToOffsetAndMetadata().get().keySet())
+                    .noneMatch(partition -> partition.topic().equals(topics.input()));
         } catch (Exception e) {
             throw new AssertionError(e);
         }

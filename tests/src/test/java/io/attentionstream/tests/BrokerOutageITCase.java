@@ -5,7 +5,6 @@ import io.attentionstream.avro.AttentionOutput;
 import io.attentionstream.avro.AttentionWeights;
 import io.attentionstream.job.AttentionJob;
 import io.attentionstream.job.JobSetup;
-import io.attentionstream.tools.LocalRun;
 import io.attentionstream.job.StartupChecks;
 import io.attentionstream.tools.demo.SampleStream;
 import io.attentionstream.tools.local.LocalKafka;
@@ -23,25 +22,29 @@ import org.junit.jupiter.api.Test;
 /**
  * The Kafka broker stops in the middle of the stream and comes back: the job rides it out (its
  * clients reconnect, or Flink restarts it from the last checkpoint) and the output is exactly once.
+ * The class has a broker of its own (the base's helpers use it); the job runs on the shared MiniCluster.
  */
 class BrokerOutageITCase extends PipelineTestBase {
     private static final int N = 8;
     private static final int S = 2;
 
+    /** Stopped and restarted by the test, so not the shared broker. */
+    private static LocalKafka ownBroker;
+
     @BeforeAll
     static void restartableBroker() {
-        // Replace the shared broker with one whose controller notices a lost broker quickly,
-        // so that a restart takes seconds rather than the default session timeout.
-        kafka.close();
-        kafka = LocalKafka.start(LocalKafka.Options.builder()
+        // A broker whose controller notices a lost broker quickly, so that a restart takes
+        // seconds rather than the default session timeout.
+        ownBroker = LocalKafka.start(LocalKafka.Options.builder()
                 .brokerProperty("broker.session.timeout.ms", "2000")
                 .brokerProperty("broker.heartbeat.interval.ms", "500")
                 .build());
+        kafka = ownBroker;
     }
 
     @AfterAll
-    static void noop() {
-        // PipelineTestBase closes the broker.
+    static void stopOwnBroker() {
+        ownBroker.close();
     }
 
     @Test
@@ -56,7 +59,7 @@ class BrokerOutageITCase extends PipelineTestBase {
         config.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         config.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 30);
         config.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(1));
-        JobClient job = AttentionJob.kafka(setup).start(LocalRun.environment(2, config));
+        JobClient job = AttentionJob.kafka(setup).start(environment(2, config));
         try {
             produce(topics, Streams.records(events.subList(0, split)));
             awaitCommitted(topics.output(), 1);

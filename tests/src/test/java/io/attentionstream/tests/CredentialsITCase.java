@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.attentionstream.avro.AttentionOutput;
 import io.attentionstream.job.AttentionJob;
 import io.attentionstream.job.JobSetup;
-import io.attentionstream.tools.LocalRun;
 import io.attentionstream.job.StartupChecks;
 import io.attentionstream.tools.cli.AttentionStreamCli;
 import io.attentionstream.job.config.JobConfig;
@@ -26,12 +25,15 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A broker with a SASL/PLAIN listener: a wrong password stops the job at start with one sentence,
  * the right one runs the whole job through SASL, and neither password ever appears in a log line
- * or in what the CLI prints.
+ * or in what the CLI prints. It needs a broker of its own (with a SASL listener); the job runs on
+ * the shared MiniCluster.
  */
+@ExtendWith(SharedHarness.class)
 class CredentialsITCase {
     private static final String USER = "alice";
     private static final String PASSWORD = "s3cret-Pa55-alice-7391";
@@ -101,7 +103,7 @@ class CredentialsITCase {
                     .build();
             JobSetup setup = JobSetup.resolve(config);
             StartupChecks.check(setup, Duration.ofSeconds(30));
-            LocalRun.run(AttentionJob.kafka(setup), 1);
+            AttentionJob.kafka(setup).execute(PipelineTestBase.environment(1));
             logs = capture.text();
         }
         List<ConsumerRecord<byte[], byte[]>> outputs = KafkaTopics.readCommitted(kafka.clientProperties(), "creds.output", Duration.ofSeconds(30));

@@ -70,7 +70,7 @@ class FailureRecoveryITCase extends PipelineTestBase {
         config.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         config.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
         config.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
-        return io.attentionstream.tools.LocalRun.environment(2, config);
+        return environment(2, config);
     }
 
     /** Keeps the events of a stream apart from how they are split for producing. */

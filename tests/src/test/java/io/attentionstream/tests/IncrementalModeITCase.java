@@ -12,7 +12,6 @@ import io.attentionstream.avro.AttentionOutput;
 import io.attentionstream.avro.AttentionWeights;
 import io.attentionstream.job.AttentionJob;
 import io.attentionstream.job.JobSetup;
-import io.attentionstream.tools.LocalRun;
 import io.attentionstream.job.StartupChecks;
 import io.attentionstream.tools.demo.SampleStream;
 import io.attentionstream.core.model.AttentionModel;
@@ -64,7 +63,7 @@ class IncrementalModeITCase extends PipelineTestBase {
         config.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         config.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
         config.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
-        JobClient job = AttentionJob.kafka(setup).withOutputTap(failure).start(LocalRun.environment(2, config));
+        JobClient job = AttentionJob.kafka(setup).withOutputTap(failure).start(environment(2, config));
         try {
             produce(topics, Streams.records(events.subList(0, events.size() / 2)));
             Polling.await("a completed checkpoint", Duration.ofSeconds(60), failure::checkpointed, () -> "no checkpoint completed yet");

@@ -170,7 +170,7 @@ class KilledTaskManagerITCase extends PipelineTestBase {
                 "--idle-flush-ms", "2000",
                 "--batch-size", "4",
                 "--group-id", unique,
-                "--transactional-id-prefix", unique,
+                // topics.args() adds the transactional id prefix of these topics.
                 // Bounds how long an open transaction of the killed TaskManager could hold back read_committed readers.
                 "--transaction-timeout-ms", "60000"));
         args.addAll(List.of(topics.args()));

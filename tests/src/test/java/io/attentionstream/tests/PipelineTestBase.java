@@ -2,7 +2,6 @@ package io.attentionstream.tests;
 
 import io.attentionstream.job.AttentionJob;
 import io.attentionstream.job.JobSetup;
-import io.attentionstream.tools.LocalRun;
 import io.attentionstream.job.StartupChecks;
 import io.attentionstream.job.config.JobConfig;
 import io.attentionstream.tools.cli.ProduceCommand;
@@ -19,30 +18,30 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Shared fixtures of the end-to-end tests: one real Kafka broker (KRaft, over TCP on loopback)
- * per test class, fresh topics per test, the job run on a Flink MiniCluster exactly as the CLI
- * runs it, and committed results read back with read_committed.
+ * and one Flink MiniCluster for the whole test JVM ({@link SharedHarness}), fresh topics per test,
+ * the job built exactly as the CLI builds it, and committed results read back with read_committed.
  */
 abstract class PipelineTestBase {
     static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
     private static final AtomicInteger TOPIC_SETS = new AtomicInteger();
 
+    @RegisterExtension
+    static final SharedHarness HARNESS = new SharedHarness();
+
+    /** The broker of the running class: the shared one, unless the class sets up its own in a {@code @BeforeAll}. */
     static LocalKafka kafka;
 
     @BeforeAll
-    static void startKafka() {
-        kafka = LocalKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        if (kafka != null) {
-            kafka.close();
-        }
+    static void useSharedBroker() {
+        kafka = SharedHarness.kafka();
     }
 
     /** The four topics of one job run, created empty with two partitions each. */
@@ -54,8 +53,19 @@ abstract class PipelineTestBase {
             return t;
         }
 
+        /**
+         * The transactional id prefix of jobs on these topics: jobs of all tests share one broker,
+         * and transactional ids must be unique per job there. A job resumed on the same topics
+         * (from a savepoint) gets the same prefix, as it must.
+         */
+        String transactionalIdPrefix() {
+            return input.substring(0, input.length() - ".input".length());
+        }
+
+        /** The same as flags, for tests that run the CLI or submit the jar. */
         String[] args() {
-            return new String[] {"--input-topic", input, "--output-topic", output, "--weights-topic", weights, "--dlq-topic", dlq};
+            return new String[] {"--input-topic", input, "--output-topic", output, "--weights-topic", weights, "--dlq-topic", dlq,
+                "--transactional-id-prefix", transactionalIdPrefix()};
         }
     }
 
@@ -71,7 +81,8 @@ abstract class PipelineTestBase {
     static JobConfig.Builder config(Topics topics) {
         return JobConfig.builder()
                 .bootstrapServers(kafka.bootstrapServers())
-                .topics(topics.input(), topics.output(), topics.weights(), topics.dlq());
+                .topics(topics.input(), topics.output(), topics.weights(), topics.dlq())
+                .transactionalIdPrefix(topics.transactionalIdPrefix());
     }
 
     /** Checks the configuration and resolves it against its model, as `attention-stream run` does. */
@@ -82,7 +93,22 @@ abstract class PipelineTestBase {
     /** Runs the job bounded to the end of its input; a failure (no restarts allowed) throws. */
     static void runBounded(JobSetup setup, int parallelism) throws Exception {
         StartupChecks.check(setup, Duration.ofSeconds(30));
-        LocalRun.run(AttentionJob.kafka(setup), parallelism);
+        AttentionJob.kafka(setup).execute(environment(parallelism));
+    }
+
+    /**
+     * An environment of the shared MiniCluster that fails instead of restarting: bad records never
+     * fail the job, so a failure here is a bug to see, not to retry.
+     */
+    static StreamExecutionEnvironment environment(int parallelism) {
+        Configuration config = new Configuration();
+        config.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        return environment(parallelism, config);
+    }
+
+    /** An environment of the shared MiniCluster with this job configuration (restart strategy, savepoint to restore, ...). */
+    static StreamExecutionEnvironment environment(int parallelism, Configuration jobConfig) {
+        return SharedHarness.environment(parallelism, jobConfig);
     }
 
     static <T extends SpecificRecord> List<T> readCommitted(String topic, Class<T> type) {

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.attentionstream.job.AttentionJob;
 import io.attentionstream.job.JobSetup;
-import io.attentionstream.tools.LocalRun;
 import io.attentionstream.job.StartupChecks;
 import io.attentionstream.core.window.Event;
 import io.attentionstream.core.window.SequenceEventCodec;
@@ -52,7 +51,7 @@ class SoakITCase extends PipelineTestBase {
         StartupChecks.check(setup, Duration.ofSeconds(30));
         Configuration config = new Configuration();
         config.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        JobClient job = AttentionJob.kafka(setup).start(LocalRun.environment(2, config));
+        JobClient job = AttentionJob.kafka(setup).start(environment(2, config));
 
         AtomicLong produced = new AtomicLong();
         Thread producer = new Thread(() -> produceUntil(topics.input(), System.nanoTime() + soak.toNanos(), produced), "soak-producer");

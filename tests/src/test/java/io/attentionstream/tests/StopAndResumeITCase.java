@@ -9,7 +9,6 @@ import io.attentionstream.avro.AttentionOutput;
 import io.attentionstream.avro.AttentionWeights;
 import io.attentionstream.job.AttentionJob;
 import io.attentionstream.job.JobSetup;
-import io.attentionstream.tools.LocalRun;
 import io.attentionstream.job.StartupChecks;
 import io.attentionstream.tools.demo.SampleStream;
 import io.attentionstream.core.model.InputKind;
@@ -49,7 +48,7 @@ class StopAndResumeITCase extends PipelineTestBase {
 
         JobSetup first = setup(config.parallelism(2));
         StartupChecks.check(first, Duration.ofSeconds(30));
-        JobClient running = AttentionJob.kafka(first).start(LocalRun.environment(2, noRestarts()));
+        JobClient running = AttentionJob.kafka(first).start(environment(2, noRestarts()));
         produce(topics, Streams.records(events.subList(0, split)));
         awaitCommitted(topics.output(), 1);
         String savepoint = running.stopWithSavepoint(false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL).get();
@@ -58,7 +57,7 @@ class StopAndResumeITCase extends PipelineTestBase {
         JobSetup resumed = setup(config.parallelism(resumedParallelism));
         Configuration restore = noRestarts();
         restore.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
-        JobClient again = AttentionJob.kafka(resumed).start(LocalRun.environment(resumedParallelism, restore));
+        JobClient again = AttentionJob.kafka(resumed).start(environment(resumedParallelism, restore));
         List<Window> expected = ReferenceWindows.of(events, N, S);
         try {
             awaitCommitted(topics.output(), expected.size());

@@ -42,8 +42,9 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * No Docker engine runs in the build, so this test reads docker-compose.yml and checks it against
- * the build: image versions against the parent pom, mounted jars against what the job module
- * makes, topics against the defaults the CLI declares, and the settings the cluster needs (ONNX Runtime parent-first,
+ * the build: image versions against the parent pom, mounted jars against what the job and tools
+ * modules make (the cluster gets the job jar, the producer the tools' CLI jar beside the image's
+ * Flink lib/), topics against the defaults the CLI declares, and the settings the cluster needs (ONNX Runtime parent-first,
  * Prometheus, one-node transactions). {@link #everyCheckCatchesWhatItGuards} breaks a copy of the
  * file (or of what the poms say) on purpose, to show each check fails when it should.
  */
@@ -62,18 +63,24 @@ class DockerComposeFileTest {
     /** The job's default topics by flag, as `run` declares them. */
     private static Map<String, String> jobTopics;
 
-    /** What the poms say the build makes. */
-    record Build(String flinkVersion, String kafkaVersion, String jobJar, String onnxRuntimeJar) {
+    private static final String FLINK_LIB = "/opt/flink/lib/*";
+
+    /** What the poms say the build makes: jar names as they appear under job/target and tools/target. */
+    record Build(String flinkVersion, String kafkaVersion, String jobJar, String toolsJar, String onnxRuntimeJar) {
         Build withFlink(String version) {
-            return new Build(version, kafkaVersion, jobJar, onnxRuntimeJar);
+            return new Build(version, kafkaVersion, jobJar, toolsJar, onnxRuntimeJar);
         }
 
         Build withKafka(String version) {
-            return new Build(flinkVersion, version, jobJar, onnxRuntimeJar);
+            return new Build(flinkVersion, version, jobJar, toolsJar, onnxRuntimeJar);
         }
 
         Build withJobJar(String name) {
-            return new Build(flinkVersion, kafkaVersion, name, onnxRuntimeJar);
+            return new Build(flinkVersion, kafkaVersion, name, toolsJar, onnxRuntimeJar);
+        }
+
+        Build withToolsJar(String name) {
+            return new Build(flinkVersion, kafkaVersion, jobJar, name, onnxRuntimeJar);
         }
     }
 
@@ -154,7 +161,8 @@ class DockerComposeFileTest {
         return Stream.of(
                 newBuild("the build moves to another Flink", b -> b.withFlink("9.9.9"), images),
                 newBuild("the build moves to another Kafka", b -> b.withKafka("9.9.9"), images),
-                newBuild("the project version changes", b -> b.withJobJar("attention-stream-job-9.9.9.jar"), mounts),
+                newBuild("the project version changes", b -> b.withJobJar("attention-stream-job-9.9.9-flink.jar"), mounts),
+                newBuild("the tools jar gets another classifier", b -> b.withToolsJar("attention-stream-tools-0.1.0-SNAPSHOT-all.jar"), mounts),
                 broken("one TaskManager on another Flink image",
                         c -> service(c, "taskmanager-2").put("image", "flink:2.1.0-scala_2.12-java17"), images),
                 broken("the topic creator on another Kafka image",
@@ -163,6 +171,12 @@ class DockerComposeFileTest {
                         c -> firstBind(c, "jobmanager", "attention-stream-job").put("source", "./job/target/job.jar"), mounts),
                 broken("ONNX Runtime mounted from elsewhere",
                         c -> firstBind(c, "taskmanager-1", "onnxruntime").put("source", "./job/target/lib/onnxruntime.jar"), mounts),
+                broken("the producer given the job jar, which has no CLI any more",
+                        c -> firstBind(c, "producer", "attention-stream-tools").put("source", "./job/target/" + pomBuild.jobJar()), mounts),
+                broken("the producer without Flink's lib/ on its class path",
+                        c -> replaceArg(c, "producer", producerClassPath(c), producerClassPath(c).replace(FLINK_LIB + ":", "")), mounts),
+                broken("the producer's class path missing its jar",
+                        c -> replaceArg(c, "producer", producerClassPath(c), FLINK_LIB), mounts),
                 broken("a TaskManager without the job jar",
                         c -> firstBind(c, "taskmanager-2", "attention-stream-job").put("type", "volume"), mounts),
                 broken("a model the models folder lacks",
@@ -185,6 +199,8 @@ class DockerComposeFileTest {
                 broken("a misspelt flag given to run", c -> replaceArg(c, "job", "--window-size", "--window-sise"), cli),
                 broken("a flag value run cannot parse", c -> replaceArg(c, "job", "10000", "ten seconds"), cli),
                 broken("a misspelt command given to the producer", c -> replaceArg(c, "producer", "produce", "prodcue"), cli),
+                broken("the producer running the job jar's old CLI class",
+                        c -> replaceArg(c, "producer", AttentionStreamCli.class.getName(), "io.attentionstream.job.cli.AttentionStreamCli"), cli),
                 broken("the producer without a command", c -> service(c, "producer").remove("command"), commands),
                 broken("a service without an image", c -> service(c, "job").remove("image"), commands),
                 broken("the cluster loading ONNX Runtime child-first",
@@ -235,10 +251,13 @@ class DockerComposeFileTest {
 
     static void checkMounts(JsonNode compose, Build build, Path root) {
         String jobJar = "./job/target/" + build.jobJar();
+        String toolsJar = "./tools/target/" + build.toolsJar();
         String onnxRuntime = "./job/target/flink-lib/" + build.onnxRuntimeJar();
         services(compose).forEach((name, service) -> binds(service).forEach((source, target) -> {
             if (source.startsWith("./job/target/")) {
                 assertThat(source).as("build output mounted into %s", name).isIn(jobJar, onnxRuntime);
+            } else if (source.startsWith("./tools/target/")) {
+                assertThat(source).as("build output mounted into %s", name).isEqualTo(toolsJar);
             } else {
                 assertThat(root.resolve(source)).as("host path mounted into %s", name).exists();
             }
@@ -253,8 +272,10 @@ class DockerComposeFileTest {
         String jarInContainer = binds(service(compose, "job")).get(jobJar);
         assertThat(jarInContainer).as("job jar mounted into the submitter").isNotNull();
         assertThat(command(service(compose, "job"))).as("jar the submitter runs").contains(jarInContainer);
-        assertThat(String.join(" ", command(service(compose, "producer")))).as("producer class path")
-                .contains(binds(service(compose, "producer")).get(jobJar));
+        // The CLI jar holds what Flink's lib/ lacks: the producer needs both on its class path.
+        String toolsInContainer = binds(service(compose, "producer")).get(toolsJar);
+        assertThat(toolsInContainer).as("tools' CLI jar mounted into the producer").isNotNull();
+        assertThat(producerClassPath(compose).split(":")).as("producer class path").containsExactly(FLINK_LIB, toolsInContainer);
 
         String model = flag(command(service(compose, "job")), "--model");
         String modelsInContainer = binds(service(compose, "job")).get("./models");
@@ -288,19 +309,30 @@ class DockerComposeFileTest {
         assertThat(flag(command(service(compose, "producer")), "--bootstrap-servers")).as("producer's brokers").isIn(advertised);
     }
 
-    /** What the submitter passes after the jar, and the producer after the main class, parse as CLI arguments. */
+    /**
+     * What the submitter passes after the jar parses as the job jar's main class ({@link RunCommand},
+     * which takes a leading {@code run}) parses it, and what the producer passes after the main class
+     * parses as the tools' CLI.
+     */
     static void checkCliArguments(JsonNode compose) {
         List<String> submit = command(service(compose, "job"));
         List<String> produce = command(service(compose, "producer"));
         int jar = indexOf(submit, s -> s.endsWith(".jar"), "the job jar");
         int mainClass = produce.indexOf(AttentionStreamCli.class.getName());
         assertThat(mainClass).as("producer runs %s", AttentionStreamCli.class.getName()).isNotNegative();
-        for (List<String> args : List.of(submit.subList(jar + 1, submit.size()), produce.subList(mainClass + 1, produce.size()))) {
-            try {
-                AttentionStreamCli.commandLine().parseArgs(args.toArray(new String[0]));
-            } catch (CommandLine.ParameterException e) {
-                fail("The CLI rejects " + args + ": " + e.getMessage());
-            }
+        List<String> jobArgs = new ArrayList<>(submit.subList(jar + 1, submit.size()));
+        if (!jobArgs.isEmpty() && jobArgs.get(0).equals("run")) {
+            jobArgs.remove(0);
+        }
+        parses(new CommandLine(new RunCommand()), jobArgs);
+        parses(AttentionStreamCli.commandLine(), produce.subList(mainClass + 1, produce.size()));
+    }
+
+    private static void parses(CommandLine cli, List<String> args) {
+        try {
+            cli.parseArgs(args.toArray(new String[0]));
+        } catch (CommandLine.ParameterException e) {
+            fail("The CLI rejects " + args + ": " + e.getMessage());
         }
     }
 
@@ -478,6 +510,11 @@ class DockerComposeFileTest {
         throw new AssertionError("no long-syntax bind of " + sourceContaining + " in " + service);
     }
 
+    /** The producer's {@code -cp} value. */
+    private static String producerClassPath(JsonNode compose) {
+        return flag(command(service(compose, "producer")), "-cp");
+    }
+
     /** Published ports, host side ("127.0.0.1:9250" or "9250") to container port. */
     private static Map<String, String> publishedPorts(JsonNode service) {
         Map<String, String> ports = new LinkedHashMap<>();
@@ -556,11 +593,12 @@ class DockerComposeFileTest {
         XPath xpath = XPathFactory.newInstance().newXPath();
         Document parent = parseXml(root.resolve("pom.xml"));
         Document job = parseXml(root.resolve("job/pom.xml"));
+        Document tools = parseXml(root.resolve("tools/pom.xml"));
         String projectVersion = text(xpath, parent, "/project/version");
-        assertThat(text(xpath, job, "/project/parent/version")).as("job module's parent version").isEqualTo(projectVersion);
-
-        String finalName = text(xpath, job, "//plugin[artifactId='maven-shade-plugin']//finalName")
-                .replace("${project.version}", projectVersion);
+        String jobJar = shadedJar(xpath, job, projectVersion);
+        String toolsJar = shadedJar(xpath, tools, projectVersion);
+        assertThat(text(xpath, job, "//plugin[artifactId='maven-shade-plugin']//mainClass"))
+                .as("main class of the job jar, which `flink run` starts").isEqualTo(RunCommand.class.getName());
         String flinkLib = "//plugin[artifactId='maven-dependency-plugin']//execution[id='flink-lib']";
         assertThat(text(xpath, job, flinkLib + "//outputDirectory")).isEqualTo("${project.build.directory}/flink-lib");
         assertThat(text(xpath, job, flinkLib + "//stripVersion")).isEqualTo("true");
@@ -568,7 +606,17 @@ class DockerComposeFileTest {
 
         return new Build(text(xpath, parent, "/project/properties/flink.version"),
                 text(xpath, parent, "/project/properties/kafka.version"),
-                finalName + ".jar", onnxRuntimeJar);
+                jobJar, toolsJar, onnxRuntimeJar);
+    }
+
+    /** The name of a module's shaded jar: attached beside its own jar, with a classifier. */
+    private static String shadedJar(XPath xpath, Document module, String projectVersion) throws Exception {
+        String artifactId = text(xpath, module, "/project/artifactId");
+        assertThat(text(xpath, module, "/project/parent/version")).as("%s's parent version", artifactId).isEqualTo(projectVersion);
+        String shade = "//plugin[artifactId='maven-shade-plugin']";
+        assertThat(text(xpath, module, shade + "//shadedArtifactAttached")).as("%s's shaded jar is attached", artifactId).isEqualTo("true");
+        assertThat(xpath.evaluate(shade + "//finalName", module).trim()).as("%s's shaded jar keeps Maven's name", artifactId).isEmpty();
+        return artifactId + "-" + projectVersion + "-" + text(xpath, module, shade + "//shadedClassifierName") + ".jar";
     }
 
     private static Document parseXml(Path file) throws Exception {

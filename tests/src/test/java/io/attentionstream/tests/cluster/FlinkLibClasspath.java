@@ -14,7 +14,7 @@ import java.util.List;
  * through Flink's user class loader, as on a real cluster. ONNX Runtime comes first, from the jar
  * the build makes for a cluster's {@code lib/} (loaded parent-first, see README "Deploying").
  */
-final class FlinkLibClasspath {
+public final class FlinkLibClasspath {
     /**
      * Jar name prefixes the job jar brings itself (or that only the local broker needs), and the
      * Maven ONNX Runtime jar, replaced by job/target/flink-lib/onnxruntime.jar.
@@ -29,7 +29,7 @@ final class FlinkLibClasspath {
     }
 
     /** {@code libJars} followed by the jars of {@code testClasspath} a Flink distribution would hold. */
-    static String of(String testClasspath, List<Path> libJars) {
+    public static String of(String testClasspath, List<Path> libJars) {
         for (Path jar : libJars) {
             if (!Files.isRegularFile(jar)) {
                 throw new IllegalStateException(jar + " is missing: build it first with `mvn -B install -DskipTests`.");
