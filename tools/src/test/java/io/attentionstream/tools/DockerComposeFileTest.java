@@ -572,7 +572,7 @@ class DockerComposeFileTest {
 
     /** The default of each topic flag of `run`, read from the CLI's own declarations. */
     private static Map<String, String> defaultTopics() {
-        CommandSpec run = CommandSpec.forAnnotatedObject(new RunCommand());
+        CommandSpec run = new CommandLine(new RunCommand()).getCommandSpec();
         Map<String, String> defaults = new LinkedHashMap<>();
         TOPIC_FLAGS.forEach(flag -> defaults.put(flag, run.findOption(flag).defaultValue()));
         assertThat(defaults.values()).as("default topics of run").doesNotContainNull();

@@ -61,7 +61,7 @@ public class AttentionStreamCli {
             cli.addSubcommand(command);
         }
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof SetupException || e instanceof IllegalArgumentException) {
+            if (e instanceof SetupException || e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
                 commandLine.getErr().println("attention-stream: " + e.getMessage());
                 return EXIT_SETUP;
             }

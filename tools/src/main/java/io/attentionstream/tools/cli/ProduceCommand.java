@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -64,12 +65,16 @@ public class ProduceCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Sends the records in order, idempotently, paced to {@code rate} records/s when positive. */
+    /**
+     * Sends the records in order, idempotently, paced to {@code rate} records/s when positive.
+     * Throws, naming the topic and the first error, unless the broker acknowledged every record.
+     */
     public static long send(Properties clientProps, String topic, List<SampleStream.Record> records, int rate) {
         Properties props = ByteProducers.idempotent(clientProps);
         props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "5");
         long start = System.nanoTime();
         long count = 0;
+        AtomicReference<Exception> failure = new AtomicReference<>();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
             for (SampleStream.Record r : records) {
                 if (rate > 0) {
@@ -79,10 +84,17 @@ public class ProduceCommand implements Callable<Integer> {
                         LockSupport.parkNanos(wait);
                     }
                 }
-                producer.send(new ProducerRecord<>(topic, r.key(), r.value()));
+                producer.send(new ProducerRecord<>(topic, r.key(), r.value()), (metadata, e) -> {
+                    if (e != null) {
+                        failure.compareAndSet(null, e);
+                    }
+                });
                 count++;
             }
             producer.flush();
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException("Could not write to " + topic + ": " + failure.get().getMessage(), failure.get());
         }
         return count;
     }
