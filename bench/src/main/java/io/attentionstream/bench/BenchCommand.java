@@ -2,12 +2,12 @@ package io.attentionstream.bench;
 
 import io.attentionstream.core.model.OutputRows;
 import io.attentionstream.core.model.WeightsMode;
+import io.attentionstream.tools.cli.ToolCommand;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import io.attentionstream.tools.cli.ToolCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
@@ -18,8 +18,11 @@ import picocli.CommandLine.Option;
  * The model- and operator-level paths are JMH benchmarks in forked JVMs; the pipeline runs in
  * this JVM against an in-process broker.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Benchmark: ONNX Runtime floor and bare, naive per-window inference, the operators, the whole pipeline.")
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        description =
+                "Benchmark: ONNX Runtime floor and bare, naive per-window inference, the operators, the whole pipeline.")
 public class BenchCommand implements ToolCommand {
     static final int DEFAULT_DURATION_S = 20;
     static final int DEFAULT_WARMUP_S = 5;
@@ -28,85 +31,164 @@ public class BenchCommand implements ToolCommand {
     static final int DEFAULT_PIPELINE_WARMUP_S = 20;
     static final int QUICK_PIPELINE_WARMUP_S = 4;
 
-    @Option(names = "--window-sizes", split = ",", defaultValue = "64,256", paramLabel = "N",
+    @Option(
+            names = "--window-sizes",
+            split = ",",
+            defaultValue = "64,256",
+            paramLabel = "N",
             description = "Window sizes to measure. Default: ${DEFAULT-VALUE}.")
     List<Integer> windowSizes;
 
-    @Option(names = "--incremental-window-sizes", split = ",", defaultValue = "64,512", paramLabel = "N",
-            description = "Window sizes of the incremental path, each also run by the operator path in full mode. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--incremental-window-sizes",
+            split = ",",
+            defaultValue = "64,512",
+            paramLabel = "N",
+            description =
+                    "Window sizes of the incremental path, each also run by the operator path in full mode. Default: ${DEFAULT-VALUE}.")
     List<Integer> incrementalWindowSizes;
 
-    @Option(names = "--dim", defaultValue = "64", paramLabel = "D", description = "Features per event; must be the model's. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--dim",
+            defaultValue = "64",
+            paramLabel = "D",
+            description = "Features per event; must be the model's. Default: ${DEFAULT-VALUE}.")
     int dim;
 
-    @Option(names = "--batch-size", defaultValue = "8", paramLabel = "B", description = "Windows per run() (all paths but naive). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--batch-size",
+            defaultValue = "8",
+            paramLabel = "B",
+            description = "Windows per run() (all paths but naive). Default: ${DEFAULT-VALUE}.")
     int batchSize;
 
-    @Option(names = "--incremental-batch-size", defaultValue = "16", paramLabel = "B",
-            description = "Events per batch of the incremental path: a key's events in one batch take turns, so more than"
-                    + " --keys only adds runs. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--incremental-batch-size",
+            defaultValue = "16",
+            paramLabel = "B",
+            description =
+                    "Events per batch of the incremental path: a key's events in one batch take turns, so more than"
+                            + " --keys only adds runs. Default: ${DEFAULT-VALUE}.")
     int incrementalBatchSize;
 
-    @Option(names = "--threads", defaultValue = "1", paramLabel = "N", description = "ONNX Runtime intra-op threads of every session. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--threads",
+            defaultValue = "1",
+            paramLabel = "N",
+            description = "ONNX Runtime intra-op threads of every session. Default: ${DEFAULT-VALUE}.")
     int threads;
 
-    @Option(names = "--duration-s", paramLabel = "S",
-            description = "Seconds measured per path and window size. Default: " + DEFAULT_DURATION_S + " (--quick: " + QUICK_DURATION_S + ").")
+    @Option(
+            names = "--duration-s",
+            paramLabel = "S",
+            description = "Seconds measured per path and window size. Default: " + DEFAULT_DURATION_S + " (--quick: "
+                    + QUICK_DURATION_S + ").")
     Integer durationS;
 
-    @Option(names = "--warmup-s", paramLabel = "S",
-            description = "Seconds run before each measurement. Default: " + DEFAULT_WARMUP_S + " (--quick: " + QUICK_WARMUP_S + ").")
+    @Option(
+            names = "--warmup-s",
+            paramLabel = "S",
+            description = "Seconds run before each measurement. Default: " + DEFAULT_WARMUP_S + " (--quick: "
+                    + QUICK_WARMUP_S + ").")
     Integer warmupS;
 
-    @Option(names = "--pipeline-warmup-s", paramLabel = "S",
-            description = "Seconds the pipeline runs before each of its measurements: the in-process broker, Kafka clients and Flink "
-                    + "keep the JIT busy longer. Default: " + DEFAULT_PIPELINE_WARMUP_S + " (--quick: " + QUICK_PIPELINE_WARMUP_S + ").")
+    @Option(
+            names = "--pipeline-warmup-s",
+            paramLabel = "S",
+            description =
+                    "Seconds the pipeline runs before each of its measurements: the in-process broker, Kafka clients and Flink "
+                            + "keep the JIT busy longer. Default: " + DEFAULT_PIPELINE_WARMUP_S + " (--quick: "
+                            + QUICK_PIPELINE_WARMUP_S + ").")
     Integer pipelineWarmupS;
 
-    @Option(names = "--quick", description = "Short runs, and the pipeline at the first window size only: under 3 minutes on 2 cores.")
+    @Option(
+            names = "--quick",
+            description = "Short runs, and the pipeline at the first window size only: under 3 minutes on 2 cores.")
     boolean quick;
 
-    @Option(names = "--paths", split = ",", defaultValue = "ort-floor,ort-bare,naive,operator,pipeline,incremental", paramLabel = "PATH",
+    @Option(
+            names = "--paths",
+            split = ",",
+            defaultValue = "ort-floor,ort-bare,naive,operator,pipeline,incremental",
+            paramLabel = "PATH",
             description = "Paths to run. Default: all of ${DEFAULT-VALUE}.")
     List<String> paths;
 
-    @Option(names = "--out", defaultValue = "${sys:attention.stream.home:-.}/target/bench", paramLabel = "DIR",
+    @Option(
+            names = "--out",
+            defaultValue = "${sys:attention.stream.home:-.}/target/bench",
+            paramLabel = "DIR",
             description = "Folder for results.json. Default: target/bench/ of this checkout.")
     Path out;
 
-    @Option(names = "--model", defaultValue = "${sys:attention.stream.home:-.}/models/feature_attention.onnx", paramLabel = "PATH",
+    @Option(
+            names = "--model",
+            defaultValue = "${sys:attention.stream.home:-.}/models/feature_attention.onnx",
+            paramLabel = "PATH",
             description = "The attention model. Default: models/feature_attention.onnx of this checkout.")
     Path model;
 
-    @Option(names = "--floor-model", defaultValue = "${sys:attention.stream.home:-.}/models/floor.onnx", paramLabel = "PATH",
-            description = "The trivial model of the same signature (ort-floor). Default: models/floor.onnx of this checkout.")
+    @Option(
+            names = "--floor-model",
+            defaultValue = "${sys:attention.stream.home:-.}/models/floor.onnx",
+            paramLabel = "PATH",
+            description =
+                    "The trivial model of the same signature (ort-floor). Default: models/floor.onnx of this checkout.")
     Path floorModel;
 
-    @Option(names = "--weights", defaultValue = "last-row", paramLabel = "full|last-row|off", converter = WeightsModeConverter.class,
+    @Option(
+            names = "--weights",
+            defaultValue = "last-row",
+            paramLabel = "full|last-row|off",
+            converter = WeightsModeConverter.class,
             description = "Attention weights emitted on every path. Default: ${DEFAULT-VALUE}.")
     WeightsMode weights;
 
-    @Option(names = "--output-rows", defaultValue = "last", paramLabel = "all|last", converter = OutputRowsConverter.class,
+    @Option(
+            names = "--output-rows",
+            defaultValue = "last",
+            paramLabel = "all|last",
+            converter = OutputRowsConverter.class,
             description = "Output rows emitted on every path. Default: ${DEFAULT-VALUE}.")
     OutputRows outputRows;
 
-    @Option(names = "--keys", defaultValue = "16", paramLabel = "N", description = "Keys of the generated streams (operator, pipeline). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--keys",
+            defaultValue = "16",
+            paramLabel = "N",
+            description = "Keys of the generated streams (operator, pipeline). Default: ${DEFAULT-VALUE}.")
     int keys;
 
-    @Option(names = "--parallelism", defaultValue = "1", paramLabel = "P",
-            description = "Parallelism of the operator and pipeline jobs (1 compares with one bare thread). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--parallelism",
+            defaultValue = "1",
+            paramLabel = "P",
+            description =
+                    "Parallelism of the operator and pipeline jobs (1 compares with one bare thread). Default: ${DEFAULT-VALUE}.")
     int parallelism;
 
-    @Option(names = "--batch-timeout-ms", defaultValue = "10", paramLabel = "T", description = "Batch timeout of the operator and pipeline jobs. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--batch-timeout-ms",
+            defaultValue = "10",
+            paramLabel = "T",
+            description = "Batch timeout of the operator and pipeline jobs. Default: ${DEFAULT-VALUE}.")
     long batchTimeoutMs;
 
-    @Option(names = "--checkpoint-interval-ms", defaultValue = "100", paramLabel = "MS",
-            description = "Checkpoint interval of the pipeline job: outputs become visible once per checkpoint. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--checkpoint-interval-ms",
+            defaultValue = "100",
+            paramLabel = "MS",
+            description =
+                    "Checkpoint interval of the pipeline job: outputs become visible once per checkpoint. Default: ${DEFAULT-VALUE}.")
     long checkpointIntervalMs;
 
-    @Option(names = "--sinks", defaultValue = "exactly-once", paramLabel = "exactly-once|exactly-once-pooling|at-least-once",
+    @Option(
+            names = "--sinks",
+            defaultValue = "exactly-once",
+            paramLabel = "exactly-once|exactly-once-pooling|at-least-once",
             converter = SinkModeConverter.class,
-            description = "Sinks of the pipeline job: the job's own, or an experiment with other delivery settings. Default: ${DEFAULT-VALUE}.")
+            description =
+                    "Sinks of the pipeline job: the job's own, or an experiment with other delivery settings. Default: ${DEFAULT-VALUE}.")
     SinkMode sinks;
 
     @Override
@@ -120,12 +202,29 @@ public class BenchCommand implements ToolCommand {
         paths.forEach(p -> chosen.add(BenchPath.fromCliName(p)));
         List<Integer> pipelineSizes = quick ? List.of(windowSizes.get(0)) : new ArrayList<>(windowSizes);
         List<Integer> incrementalSizes = quick ? List.of(incrementalWindowSizes.get(0)) : incrementalWindowSizes;
-        return new BenchSettings(windowSizes, pipelineSizes, incrementalSizes, dim, batchSize, incrementalBatchSize, threads,
+        return new BenchSettings(
+                windowSizes,
+                pipelineSizes,
+                incrementalSizes,
+                dim,
+                batchSize,
+                incrementalBatchSize,
+                threads,
                 warmupS != null ? warmupS : quick ? QUICK_WARMUP_S : DEFAULT_WARMUP_S,
                 pipelineWarmupS != null ? pipelineWarmupS : quick ? QUICK_PIPELINE_WARMUP_S : DEFAULT_PIPELINE_WARMUP_S,
                 durationS != null ? durationS : quick ? QUICK_DURATION_S : DEFAULT_DURATION_S,
-                quick, chosen, model, floorModel, out, weights, outputRows, keys, parallelism, batchTimeoutMs,
-                checkpointIntervalMs, sinks);
+                quick,
+                chosen,
+                model,
+                floorModel,
+                out,
+                weights,
+                outputRows,
+                keys,
+                parallelism,
+                batchTimeoutMs,
+                checkpointIntervalMs,
+                sinks);
     }
 
     static final class WeightsModeConverter implements ITypeConverter<WeightsMode> {

@@ -17,6 +17,7 @@ import java.util.Optional;
 public final class BenchReport {
     /** Targets of the issue, each a ratio at the reference n (or, for latency, a ceiling). */
     static final double OPERATOR_OVER_BARE_TARGET = 0.9;
+
     static final double PIPELINE_OVER_BARE_TARGET = 0.5;
     static final double BATCHED_OVER_NAIVE_TARGET = 1.5;
     static final double HALF_LOAD_P99_MS_TARGET = 50;
@@ -44,7 +45,9 @@ public final class BenchReport {
 
     /** The n the top-level ratios are given at: 64 when measured, else the first size. */
     int referenceN() {
-        return settings.windowSizes().contains(REFERENCE_N) ? REFERENCE_N : settings.windowSizes().get(0);
+        return settings.windowSizes().contains(REFERENCE_N)
+                ? REFERENCE_N
+                : settings.windowSizes().get(0);
     }
 
     Optional<PathResult> find(String name, int n) {
@@ -55,7 +58,9 @@ public final class BenchReport {
     double ratio(String a, String b, int n) {
         Optional<PathResult> ra = find(a, n);
         Optional<PathResult> rb = find(b, n);
-        return ra.isPresent() && rb.isPresent() ? ra.get().windowsPerSecond() / rb.get().windowsPerSecond() : Double.NaN;
+        return ra.isPresent() && rb.isPresent()
+                ? ra.get().windowsPerSecond() / rb.get().windowsPerSecond()
+                : Double.NaN;
     }
 
     Map<String, Object> ratiosAt(int n) {
@@ -87,7 +92,8 @@ public final class BenchReport {
         Optional<PathResult> ra = find(a, n);
         Optional<PathResult> rb = find(b, n);
         return ra.isPresent() && rb.isPresent()
-                ? rb.get().cpuSecondsPer1000Windows() / ra.get().cpuSecondsPer1000Windows() : Double.NaN;
+                ? rb.get().cpuSecondsPer1000Windows() / ra.get().cpuSecondsPer1000Windows()
+                : Double.NaN;
     }
 
     private Map<String, Object> targets() {
@@ -97,10 +103,16 @@ public final class BenchReport {
         m.put("operator_over_bare", target(ratio("operator", "ort-bare", n), OPERATOR_OVER_BARE_TARGET, true));
         m.put("pipeline_over_bare", target(ratio("pipeline", "ort-bare", n), PIPELINE_OVER_BARE_TARGET, true));
         m.put("batched_over_naive", target(ratio("operator", "naive", n), BATCHED_OVER_NAIVE_TARGET, true));
-        m.put("pipeline_half_load_p99_ms", target(find("pipeline-half-load", n).map(PathResult::p99Ms).orElse(Double.NaN),
-                HALF_LOAD_P99_MS_TARGET, false));
+        m.put(
+                "pipeline_half_load_p99_ms",
+                target(
+                        find("pipeline-half-load", n).map(PathResult::p99Ms).orElse(Double.NaN),
+                        HALF_LOAD_P99_MS_TARGET,
+                        false));
         for (int size : settings.incrementalWindowSizes()) {
-            m.put("incremental_over_full_n" + size, target(ratio("incremental", "operator", size), incrementalTarget(size), true));
+            m.put(
+                    "incremental_over_full_n" + size,
+                    target(ratio("incremental", "operator", size), incrementalTarget(size), true));
         }
         return m;
     }
@@ -117,8 +129,10 @@ public final class BenchReport {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("machine", machine.toJson());
         root.put("settings", settings.toJson());
-        root.put("flops_formula", "per window: QKV projections 3·2·n·d² + scores 2·n²·d + weighted values 2·n²·d"
-                + " + output projection 2·n·d² = 8·n·d² + 4·n²·d; peak_flops_fraction = windows/s × that ÷ peak FLOP/s");
+        root.put(
+                "flops_formula",
+                "per window: QKV projections 3·2·n·d² + scores 2·n²·d + weighted values 2·n²·d"
+                        + " + output projection 2·n·d² = 8·n·d² + 4·n²·d; peak_flops_fraction = windows/s × that ÷ peak FLOP/s");
         Map<String, Object> ratios = ratiosAt(referenceN());
         List<Object> perN = new ArrayList<>();
         java.util.Set<Integer> sizes = new java.util.TreeSet<>(settings.windowSizes());
@@ -131,14 +145,21 @@ public final class BenchReport {
         root.put("targets", targets());
         Map<String, Object> paths = new LinkedHashMap<>();
         for (BenchPath p : BenchPath.values()) {
-            List<Object> entries = results.stream().filter(r -> r.name().equals(p.cliName())).map(r -> (Object) r.toJson()).toList();
+            List<Object> entries = results.stream()
+                    .filter(r -> r.name().equals(p.cliName()))
+                    .map(r -> (Object) r.toJson())
+                    .toList();
             if (!entries.isEmpty()) {
                 paths.put(p.cliName(), entries);
             }
         }
         root.put("paths", paths);
-        root.put("pipeline_half_load", results.stream().filter(r -> r.name().equals("pipeline-half-load"))
-                .map(r -> (Object) r.toJson()).toList());
+        root.put(
+                "pipeline_half_load",
+                results.stream()
+                        .filter(r -> r.name().equals("pipeline-half-load"))
+                        .map(r -> (Object) r.toJson())
+                        .toList());
         return root;
     }
 
@@ -158,13 +179,25 @@ public final class BenchReport {
         line(out, "operator_over_bare", ratio("operator", "ort-bare", n), "≥", OPERATOR_OVER_BARE_TARGET);
         line(out, "pipeline_over_bare", ratio("pipeline", "ort-bare", n), "≥", PIPELINE_OVER_BARE_TARGET);
         line(out, "batched_over_naive", ratio("operator", "naive", n), "≥", BATCHED_OVER_NAIVE_TARGET);
-        out.append(String.format(Locale.ROOT, "  (by CPU per window: operator/bare %s, pipeline/bare %s, batched/naive %s)%n",
-                twoDecimals(cpuRatio("operator", "ort-bare", n)), twoDecimals(cpuRatio("pipeline", "ort-bare", n)),
+        out.append(String.format(
+                Locale.ROOT,
+                "  (by CPU per window: operator/bare %s, pipeline/bare %s, batched/naive %s)%n",
+                twoDecimals(cpuRatio("operator", "ort-bare", n)),
+                twoDecimals(cpuRatio("pipeline", "ort-bare", n)),
                 twoDecimals(cpuRatio("operator", "naive", n))));
-        line(out, "pipeline p99 at half load (ms)",
-                find("pipeline-half-load", n).map(PathResult::p99Ms).orElse(Double.NaN), "≤", HALF_LOAD_P99_MS_TARGET);
+        line(
+                out,
+                "pipeline p99 at half load (ms)",
+                find("pipeline-half-load", n).map(PathResult::p99Ms).orElse(Double.NaN),
+                "≤",
+                HALF_LOAD_P99_MS_TARGET);
         for (int size : settings.incrementalWindowSizes()) {
-            line(out, "incremental_over_full at n=" + size, ratio("incremental", "operator", size), "≥", incrementalTarget(size));
+            line(
+                    out,
+                    "incremental_over_full at n=" + size,
+                    ratio("incremental", "operator", size),
+                    "≥",
+                    incrementalTarget(size));
         }
         return out.toString();
     }
@@ -174,9 +207,16 @@ public final class BenchReport {
     }
 
     private static void line(StringBuilder out, String name, double value, String op, double target) {
-        String verdict = !Double.isFinite(value) ? "not measured"
+        String verdict = !Double.isFinite(value)
+                ? "not measured"
                 : (op.equals("≥") ? value >= target : value <= target) ? "met" : "NOT met";
-        out.append(String.format(Locale.ROOT, "  %-32s %8s   target %s %s: %s%n", name,
-                twoDecimals(value), op, ResultsJson.rounded(target).toPlainString(), verdict));
+        out.append(String.format(
+                Locale.ROOT,
+                "  %-32s %8s   target %s %s: %s%n",
+                name,
+                twoDecimals(value),
+                op,
+                ResultsJson.rounded(target).toPlainString(),
+                verdict));
     }
 }

@@ -36,10 +36,29 @@ import java.util.Set;
  * @param checkpointIntervalMs checkpoint interval of the pipeline job: outputs are visible once per checkpoint
  * @param sinks the pipeline job's sinks: the job's own (exactly-once) or an experiment
  */
-public record BenchSettings(List<Integer> windowSizes, List<Integer> pipelineWindowSizes, List<Integer> incrementalWindowSizes, int dim, int batchSize,
-                            int incrementalBatchSize, int threads, int warmupS, int pipelineWarmupS, int durationS, boolean quick, Set<BenchPath> paths, Path model,
-                            Path floorModel, Path out, WeightsMode weights, OutputRows outputRows, int keys,
-                            int parallelism, long batchTimeoutMs, long checkpointIntervalMs, SinkMode sinks) {
+public record BenchSettings(
+        List<Integer> windowSizes,
+        List<Integer> pipelineWindowSizes,
+        List<Integer> incrementalWindowSizes,
+        int dim,
+        int batchSize,
+        int incrementalBatchSize,
+        int threads,
+        int warmupS,
+        int pipelineWarmupS,
+        int durationS,
+        boolean quick,
+        Set<BenchPath> paths,
+        Path model,
+        Path floorModel,
+        Path out,
+        WeightsMode weights,
+        OutputRows outputRows,
+        int keys,
+        int parallelism,
+        long batchTimeoutMs,
+        long checkpointIntervalMs,
+        SinkMode sinks) {
 
     /** Stride of every generated stream: each event completes one window. */
     public static final int STRIDE = 1;
@@ -48,14 +67,17 @@ public record BenchSettings(List<Integer> windowSizes, List<Integer> pipelineWin
         windowSizes = List.copyOf(windowSizes);
         pipelineWindowSizes = List.copyOf(pipelineWindowSizes);
         incrementalWindowSizes = List.copyOf(incrementalWindowSizes);
-        require(incrementalWindowSizes.stream().allMatch(n -> n >= 1 && n <= 4096),
+        require(
+                incrementalWindowSizes.stream().allMatch(n -> n >= 1 && n <= 4096),
                 "--incremental-window-sizes takes sizes between 1 and 4096, e.g. 64,512.");
         paths = Set.copyOf(paths);
-        require(!windowSizes.isEmpty() && windowSizes.stream().allMatch(n -> n >= 1 && n <= 4096),
+        require(
+                !windowSizes.isEmpty() && windowSizes.stream().allMatch(n -> n >= 1 && n <= 4096),
                 "--window-sizes takes sizes between 1 and 4096, e.g. 64,256.");
         require(dim >= 1, "--dim must be positive, got " + dim + ".");
         require(batchSize >= 1 && batchSize <= 4096, "--batch-size must be between 1 and 4096, got " + batchSize + ".");
-        require(incrementalBatchSize >= 1 && incrementalBatchSize <= 4096,
+        require(
+                incrementalBatchSize >= 1 && incrementalBatchSize <= 4096,
                 "--incremental-batch-size must be between 1 and 4096, got " + incrementalBatchSize + ".");
         require(threads >= 1 && threads <= 256, "--threads must be between 1 and 256, got " + threads + ".");
         require(warmupS >= 0, "--warmup-s must be 0 or more, got " + warmupS + ".");

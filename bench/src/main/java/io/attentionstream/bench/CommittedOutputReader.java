@@ -35,6 +35,7 @@ final class CommittedOutputReader implements AutoCloseable {
     private final AtomicLong received = new AtomicLong();
     /** Three significant digits, resized as needed. */
     private final Histogram latencies = new Histogram(3);
+
     private final Thread thread;
     private volatile boolean stopped;
     private volatile long lastArrivalNanos = -1;
@@ -89,7 +90,8 @@ final class CommittedOutputReader implements AutoCloseable {
         AttentionOutput output = null;
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                    .map(p -> new TopicPartition(p.topic(), p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             while (!stopped) {

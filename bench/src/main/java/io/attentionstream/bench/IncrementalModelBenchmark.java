@@ -31,12 +31,16 @@ import org.openjdk.jmh.annotations.TearDown;
 public class IncrementalModelBenchmark {
     @Param("models/incremental_feature_attention.onnx")
     public String model;
+
     @Param("64")
     public int n;
+
     @Param("16")
     public int keys;
+
     @Param("16")
     public int batchSize;
+
     @Param("1")
     public int threads;
 
@@ -48,7 +52,8 @@ public class IncrementalModelBenchmark {
 
     @Setup(Level.Trial)
     public void load() throws Exception {
-        incremental = IncrementalAttentionModel.load(Path.of(model), ModelConfig.builder().intraOpThreads(threads).build());
+        incremental = IncrementalAttentionModel.load(
+                Path.of(model), ModelConfig.builder().intraOpThreads(threads).build());
         int heads = incremental.signature().heads();
         int headDim = incremental.signature().headDim();
         wave = Math.min(keys, batchSize);
@@ -71,7 +76,13 @@ public class IncrementalModelBenchmark {
         }
         List<StepResult> results = incremental.run(steps).results();
         for (int j = 0; j < wave; j++) {
-            steps.get(j).past().append(next + j, next + j, results.get(j).newKey(), results.get(j).newValue());
+            steps.get(j)
+                    .past()
+                    .append(
+                            next + j,
+                            next + j,
+                            results.get(j).newKey(),
+                            results.get(j).newValue());
         }
         next += wave;
         counters.windows += wave;

@@ -23,19 +23,56 @@ final class JmhPaths {
 
     /** {@code ort-bare} or {@code ort-floor}: {@link ModelRunBenchmark} on {@code model}. */
     PathResult modelRun(BenchPath path, Path model, int heads, int n) throws Exception {
-        RunResult r = jmh.run(ModelRunBenchmark.class, "run", JmhRuns.params("model", model, "n", n, "dim", s.dim(),
-                "batchSize", s.batchSize(), "threads", s.threads(), "weights", s.weights().cliName(),
-                "outputRows", s.outputRows().cliName()), path.cliName() + "-n" + n);
+        RunResult r = jmh.run(
+                ModelRunBenchmark.class,
+                "run",
+                JmhRuns.params(
+                        "model",
+                        model,
+                        "n",
+                        n,
+                        "dim",
+                        s.dim(),
+                        "batchSize",
+                        s.batchSize(),
+                        "threads",
+                        s.threads(),
+                        "weights",
+                        s.weights().cliName(),
+                        "outputRows",
+                        s.outputRows().cliName()),
+                path.cliName() + "-n" + n);
         Map<String, Object> settings = modelSettings(model, s.batchSize());
         // floor.onnx does no attention: a share of the peak would mean nothing.
-        return sampled(path.cliName(), n, heads, r, s.batchSize(), "one run() of a batch of " + s.batchSize() + " windows",
-                settings, path != BenchPath.ORT_FLOOR);
+        return sampled(
+                path.cliName(),
+                n,
+                heads,
+                r,
+                s.batchSize(),
+                "one run() of a batch of " + s.batchSize() + " windows",
+                settings,
+                path != BenchPath.ORT_FLOOR);
     }
 
     /** {@code naive}: {@link NaiveBenchmark}. */
     PathResult naive(int heads, int n) throws Exception {
-        RunResult r = jmh.run(NaiveBenchmark.class, "run", JmhRuns.params("model", s.model(), "n", n, "dim", s.dim(),
-                "threads", s.threads(), "weights", s.weights().cliName(), "outputRows", s.outputRows().cliName()),
+        RunResult r = jmh.run(
+                NaiveBenchmark.class,
+                "run",
+                JmhRuns.params(
+                        "model",
+                        s.model(),
+                        "n",
+                        n,
+                        "dim",
+                        s.dim(),
+                        "threads",
+                        s.threads(),
+                        "weights",
+                        s.weights().cliName(),
+                        "outputRows",
+                        s.outputRows().cliName()),
                 "naive-n" + n);
         Map<String, Object> settings = modelSettings(s.model(), 1);
         settings.put("implementation", "nested float[][][] arrays, new tensors per run(), getValue()");
@@ -44,9 +81,24 @@ final class JmhPaths {
 
     /** The incremental model alone on resident caches: events/s, the ceiling of the {@code incremental} path. */
     double incrementalModelEventsPerSecond(int n) throws Exception {
-        RunResult r = jmh.run(IncrementalModelBenchmark.class, "run", JmhRuns.params("model", s.incrementalModel(), "n", n,
-                "keys", s.keys(), "batchSize", s.incrementalBatchSize(), "threads", s.threads()), "incremental-model-n" + n);
-        return Math.min(s.keys(), s.incrementalBatchSize()) * 1e6 / r.getPrimaryResult().getStatistics().getMean();
+        RunResult r = jmh.run(
+                IncrementalModelBenchmark.class,
+                "run",
+                JmhRuns.params(
+                        "model",
+                        s.incrementalModel(),
+                        "n",
+                        n,
+                        "keys",
+                        s.keys(),
+                        "batchSize",
+                        s.incrementalBatchSize(),
+                        "threads",
+                        s.threads()),
+                "incremental-model-n" + n);
+        return Math.min(s.keys(), s.incrementalBatchSize())
+                * 1e6
+                / r.getPrimaryResult().getStatistics().getMean();
     }
 
     /** {@code operator} (full windows) or {@code incremental}: {@link OperatorBenchmark}. */
@@ -54,11 +106,34 @@ final class JmhPaths {
         boolean incremental = path == BenchPath.INCREMENTAL;
         Path model = incremental ? s.incrementalModel() : s.model();
         int batch = incremental ? s.incrementalBatchSize() : s.batchSize();
-        RunResult r = jmh.run(OperatorBenchmark.class, "outputs", JmhRuns.params("model", model,
-                "mode", incremental ? "incremental" : "full", "n", n, "dim", s.dim(), "batchSize", batch,
-                "threads", s.threads(), "weights", s.weights().cliName(), "outputRows", s.outputRows().cliName(),
-                "keys", s.keys(), "parallelism", s.parallelism(), "batchTimeoutMs", s.batchTimeoutMs()),
-                path.cliName() + "-n" + n, operatorWarmupIterations());
+        RunResult r = jmh.run(
+                OperatorBenchmark.class,
+                "outputs",
+                JmhRuns.params(
+                        "model",
+                        model,
+                        "mode",
+                        incremental ? "incremental" : "full",
+                        "n",
+                        n,
+                        "dim",
+                        s.dim(),
+                        "batchSize",
+                        batch,
+                        "threads",
+                        s.threads(),
+                        "weights",
+                        s.weights().cliName(),
+                        "outputRows",
+                        s.outputRows().cliName(),
+                        "keys",
+                        s.keys(),
+                        "parallelism",
+                        s.parallelism(),
+                        "batchTimeoutMs",
+                        s.batchTimeoutMs()),
+                path.cliName() + "-n" + n,
+                operatorWarmupIterations());
         double rate = r.getPrimaryResult().getScore();
         long windows = Math.round(JmhRuns.counter(r, "windows"));
         Map<String, Object> settings = modelSettings(model, batch);
@@ -74,24 +149,53 @@ final class JmhPaths {
         double flops = incremental
                 ? rate * AttentionFlops.perIncrementalEvent(n, s.dim()) / machine.peakFlops()
                 : AttentionFlops.fractionOfPeak(rate, n, s.dim(), machine.peakFlops());
-        return new PathResult(path.cliName(), n, s.dim(), heads, windows, windows / rate, Double.NaN, Double.NaN,
-                "not measured: at saturation it would be queueing in Flink's buffers", JmhRuns.counter(r, "cpuNanos") / 1e9,
-                flops, 0, settings, Map.of());
+        return new PathResult(
+                path.cliName(),
+                n,
+                s.dim(),
+                heads,
+                windows,
+                windows / rate,
+                Double.NaN,
+                Double.NaN,
+                "not measured: at saturation it would be queueing in Flink's buffers",
+                JmhRuns.counter(r, "cpuNanos") / 1e9,
+                flops,
+                0,
+                settings,
+                Map.of());
     }
 
     /** A SampleTime result (µs per run()) as a path's result: windows/s from the mean, p50 and p99 of the samples. */
-    private PathResult sampled(String name, int n, int heads, RunResult r, int windowsPerRun, String latencyKind,
-                               Map<String, Object> settings, boolean attention) {
+    private PathResult sampled(
+            String name,
+            int n,
+            int heads,
+            RunResult r,
+            int windowsPerRun,
+            String latencyKind,
+            Map<String, Object> settings,
+            boolean attention) {
         Statistics runs = r.getPrimaryResult().getStatistics();
         double rate = windowsPerRun * 1e6 / runs.getMean();
         long windows = Math.round(JmhRuns.counter(r, "windows"));
         settings.putAll(jmhSettings());
         settings.put("run_samples", runs.getN());
-        return new PathResult(name, n, s.dim(), heads, windows, windows / rate,
-                runs.getPercentile(50) / 1000, runs.getPercentile(99) / 1000, latencyKind,
+        return new PathResult(
+                name,
+                n,
+                s.dim(),
+                heads,
+                windows,
+                windows / rate,
+                runs.getPercentile(50) / 1000,
+                runs.getPercentile(99) / 1000,
+                latencyKind,
                 JmhRuns.counter(r, "cpuNanos") / 1e9,
                 attention ? AttentionFlops.fractionOfPeak(rate, n, s.dim(), machine.peakFlops()) : Double.NaN,
-                windowsPerRun, settings, Map.of());
+                windowsPerRun,
+                settings,
+                Map.of());
     }
 
     /**

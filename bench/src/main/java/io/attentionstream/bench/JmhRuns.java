@@ -36,6 +36,7 @@ final class JmhRuns {
     private static final String JVM_OPTIONS = "io/attentionstream/tools/jvm.options";
     /** Forks of a full run: a second fork shows when one JVM's JIT profile was unlucky. */
     static final int FULL_FORKS = 2;
+
     static final int QUICK_FORKS = 1;
 
     private final BenchSettings s;
@@ -91,7 +92,8 @@ final class JmhRuns {
     static double counter(RunResult result, String name) {
         Result<?> r = result.getSecondaryResults().get(name);
         if (r == null) {
-            throw new IllegalStateException("JMH returned no '" + name + "' counter: is CpuCounters a parameter of the benchmark?");
+            throw new IllegalStateException(
+                    "JMH returned no '" + name + "' counter: is CpuCounters a parameter of the benchmark?");
         }
         return r.getScore();
     }
@@ -108,9 +110,11 @@ final class JmhRuns {
     static String[] jvmOptions() throws IOException {
         try (InputStream in = JmhRuns.class.getClassLoader().getResourceAsStream(JVM_OPTIONS)) {
             if (in == null) {
-                throw new IllegalStateException(JVM_OPTIONS + " is not on the class path: rebuild with bin/attention-stream.");
+                throw new IllegalStateException(
+                        JVM_OPTIONS + " is not on the class path: rebuild with bin/attention-stream.");
             }
-            List<String> tokens = new ArrayList<>(Arrays.asList(new String(in.readAllBytes(), StandardCharsets.UTF_8).trim().split("\\s+")));
+            List<String> tokens = new ArrayList<>(Arrays.asList(
+                    new String(in.readAllBytes(), StandardCharsets.UTF_8).trim().split("\\s+")));
             tokens.removeIf(String::isEmpty);
             return tokens.toArray(new String[0]);
         }

@@ -25,8 +25,15 @@ import java.util.regex.Pattern;
  * @param memoryBytes physical memory
  * @param javaVersion {@code java.version} and VM name
  */
-public record Machine(int cores, String cpuModel, double ghz, String ghzSource, String simd, int flopsPerCycle,
-                      long memoryBytes, String javaVersion) {
+public record Machine(
+        int cores,
+        String cpuModel,
+        double ghz,
+        String ghzSource,
+        String simd,
+        int flopsPerCycle,
+        long memoryBytes,
+        String javaVersion) {
 
     private static final Pattern NOMINAL_GHZ = Pattern.compile("@\\s*([0-9.]+)\\s*GHz");
 
@@ -38,7 +45,10 @@ public record Machine(int cores, String cpuModel, double ghz, String ghzSource, 
         } catch (IOException e) {
             cpuinfo = "";
         }
-        return fromCpuInfo(cpuinfo, Runtime.getRuntime().availableProcessors(), ProcessCpu.totalMemoryBytes(),
+        return fromCpuInfo(
+                cpuinfo,
+                Runtime.getRuntime().availableProcessors(),
+                ProcessCpu.totalMemoryBytes(),
                 System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")");
     }
 
@@ -58,7 +68,7 @@ public record Machine(int cores, String cpuModel, double ghz, String ghzSource, 
                 case "model name" -> model = "unknown".equals(model) ? value : model;
                 case "cpu MHz" -> maxMhz = Math.max(maxMhz, parseOrZero(value));
                 case "flags" -> flags = flags.isEmpty() ? Set.of(value.split("\\s+")) : flags;
-                default -> { }
+                default -> {}
             }
         }
         Matcher nominal = NOMINAL_GHZ.matcher(model);
@@ -112,8 +122,15 @@ public record Machine(int cores, String cpuModel, double ghz, String ghzSource, 
 
     /** One line for the console: what the peak is made of. */
     public String describePeak() {
-        return String.format(Locale.ROOT, "peak FP32 = %d cores × %.2f GHz (%s) × %d FLOPs/cycle (%s) = %.1f GFLOP/s",
-                cores, ghz, ghzSource, flopsPerCycle, simd, peakFlops() / 1e9);
+        return String.format(
+                Locale.ROOT,
+                "peak FP32 = %d cores × %.2f GHz (%s) × %d FLOPs/cycle (%s) = %.1f GFLOP/s",
+                cores,
+                ghz,
+                ghzSource,
+                flopsPerCycle,
+                simd,
+                peakFlops() / 1e9);
     }
 
     Map<String, Object> toJson() {
@@ -125,7 +142,9 @@ public record Machine(int cores, String cpuModel, double ghz, String ghzSource, 
         m.put("simd", simd);
         m.put("fp32_flops_per_cycle_per_core", flopsPerCycle);
         m.put("peak_gflops", peakFlops() / 1e9);
-        m.put("peak_formula", "cores × GHz × FP32 FLOPs/cycle (64 with AVX-512, 32 with AVX2+FMA, 16 with AVX, 8 otherwise)");
+        m.put(
+                "peak_formula",
+                "cores × GHz × FP32 FLOPs/cycle (64 with AVX-512, 32 with AVX2+FMA, 16 with AVX, 8 otherwise)");
         m.put("memory_bytes", memoryBytes);
         m.put("java_version", javaVersion);
         return m;

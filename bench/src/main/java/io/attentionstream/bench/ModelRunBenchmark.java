@@ -37,16 +37,22 @@ public class ModelRunBenchmark {
 
     @Param("models/feature_attention.onnx")
     public String model;
+
     @Param("64")
     public int n;
+
     @Param("64")
     public int dim;
+
     @Param("8")
     public int batchSize;
+
     @Param("1")
     public int threads;
+
     @Param("last-row")
     public String weights;
+
     @Param("last")
     public String outputRows;
 
@@ -58,11 +64,13 @@ public class ModelRunBenchmark {
 
     @Setup(Level.Trial)
     public void load() throws Exception {
-        attention = AttentionModel.load(Path.of(model), ModelConfig.builder()
-                .expectedKind(InputKind.FEATURES)
-                .expectedFeatureDim(dim)
-                .intraOpThreads(threads)
-                .build());
+        attention = AttentionModel.load(
+                Path.of(model),
+                ModelConfig.builder()
+                        .expectedKind(InputKind.FEATURES)
+                        .expectedFeatureDim(dim)
+                        .intraOpThreads(threads)
+                        .build());
         List<Window> windows = new SyntheticStream(dim, 7).windows(BATCHES * batchSize, n);
         for (int b = 0; b < BATCHES; b++) {
             batches.add(windows.subList(b * batchSize, (b + 1) * batchSize));

@@ -27,14 +27,19 @@ public class NaiveBenchmark {
 
     @Param("models/feature_attention.onnx")
     public String model;
+
     @Param("64")
     public int n;
+
     @Param("64")
     public int dim;
+
     @Param("1")
     public int threads;
+
     @Param("last-row")
     public String weights;
+
     @Param("last")
     public String outputRows;
 

@@ -45,10 +45,11 @@ final class NaiveWindowInference implements AutoCloseable {
         }
         boolean[][] padMask = new boolean[1][n];
         try (OnnxTensor xTensor = OnnxTensor.createTensor(env, x);
-             OnnxTensor maskTensor = OnnxTensor.createTensor(env, padMask);
-             OrtSession.Result result = session.run(Map.of(
-                     ModelConfig.DEFAULT_FEATURES_INPUT, xTensor, ModelConfig.DEFAULT_PAD_MASK_INPUT, maskTensor))) {
-            float[][][] out = (float[][][]) result.get(ModelConfig.DEFAULT_OUTPUT).orElseThrow().getValue();
+                OnnxTensor maskTensor = OnnxTensor.createTensor(env, padMask);
+                OrtSession.Result result = session.run(Map.of(
+                        ModelConfig.DEFAULT_FEATURES_INPUT, xTensor, ModelConfig.DEFAULT_PAD_MASK_INPUT, maskTensor))) {
+            float[][][] out = (float[][][])
+                    result.get(ModelConfig.DEFAULT_OUTPUT).orElseThrow().getValue();
             int firstRow = rows == OutputRows.ALL ? 0 : n - 1;
             float[] output = new float[(n - firstRow) * out[0][0].length];
             int k = 0;
@@ -60,7 +61,8 @@ final class NaiveWindowInference implements AutoCloseable {
             if (weightsMode == WeightsMode.OFF) {
                 return new WindowInference(n - firstRow, output, 0, null);
             }
-            float[][][][] attention = (float[][][][]) result.get(ModelConfig.DEFAULT_WEIGHTS_OUTPUT).orElseThrow().getValue();
+            float[][][][] attention = (float[][][][])
+                    result.get(ModelConfig.DEFAULT_WEIGHTS_OUTPUT).orElseThrow().getValue();
             int firstQuery = weightsMode == WeightsMode.FULL ? 0 : n - 1;
             int heads = attention[0].length;
             float[] weights = new float[heads * (n - firstQuery) * n];

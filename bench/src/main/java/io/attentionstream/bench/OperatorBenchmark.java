@@ -67,6 +67,7 @@ public class OperatorBenchmark {
     private static final long STALL_TIMEOUT_S = 120;
     /** Outputs seen by each run's sink, by run id: the functions are shipped serialized, so they find it by id. */
     private static final Map<String, OutputGate> OUTPUTS = new ConcurrentHashMap<>();
+
     private static final Map<String, AtomicLong> DEAD_LETTERS = new ConcurrentHashMap<>();
 
     @Param("models/feature_attention.onnx")
@@ -74,22 +75,31 @@ public class OperatorBenchmark {
     /** {@code full} (windower + batched attention) or {@code incremental}. */
     @Param("full")
     public String mode;
+
     @Param("64")
     public int n;
+
     @Param("64")
     public int dim;
+
     @Param("8")
     public int batchSize;
+
     @Param("1")
     public int threads;
+
     @Param("last-row")
     public String weights;
+
     @Param("last")
     public String outputRows;
+
     @Param("16")
     public int keys;
+
     @Param("1")
     public int parallelism;
+
     @Param("10")
     public long batchTimeoutMs;
 
@@ -137,8 +147,12 @@ public class OperatorBenchmark {
         boolean incremental = "incremental".equals(mode);
         env.getConfig().enableObjectReuse();
         // One source subtask, so that each key's events stay in position order.
-        DataStream<Event> events = env.fromSequence(0, Long.MAX_VALUE).setParallelism(1).name("generated-events")
-                .map(new EventAt(dim, keys), TypeInformation.of(Event.class)).setParallelism(1).name("event-at")
+        DataStream<Event> events = env.fromSequence(0, Long.MAX_VALUE)
+                .setParallelism(1)
+                .name("generated-events")
+                .map(new EventAt(dim, keys), TypeInformation.of(Event.class))
+                .setParallelism(1)
+                .name("event-at")
                 .assignTimestampsAndWatermarks(WatermarkStrategy.<Event>forBoundedOutOfOrderness(Duration.ofSeconds(5))
                         .withTimestampAssigner((event, previous) -> event.timestamp))
                 .setParallelism(1)
@@ -152,40 +166,55 @@ public class OperatorBenchmark {
                 .inputKind(InputKind.FEATURES)
                 .featureDim(dim)
                 .build();
-        BatchingConfig batching = new BatchingConfig(batchSize, batchTimeoutMs, WeightsMode.fromCliName(weights),
+        BatchingConfig batching = new BatchingConfig(
+                batchSize,
+                batchTimeoutMs,
+                WeightsMode.fromCliName(weights),
                 OutputRows.fromCliName(outputRows),
-                ModelConfig.builder().expectedKind(InputKind.FEATURES).intraOpThreads(threads).build());
+                ModelConfig.builder()
+                        .expectedKind(InputKind.FEATURES)
+                        .intraOpThreads(threads)
+                        .build());
         byte[] modelBytes = readModel();
 
         SingleOutputStreamOperator<AttentionOutput> attention;
         DataStream<RejectedRecord> rejected;
         if (incremental) {
-            attention = events
-                    .keyBy(event -> event.key, Types.STRING)
-                    .transform("IncrementalAttention", SideOutputs.OUTPUT_TYPE,
+            attention = events.keyBy(event -> event.key, Types.STRING)
+                    .transform(
+                            "IncrementalAttention",
+                            SideOutputs.OUTPUT_TYPE,
                             new IncrementalAttention(IncrementalConfig.of(windower, batching), modelBytes));
             rejected = attention.getSideOutput(SideOutputs.DEAD_LETTERS);
         } else {
-            SingleOutputStreamOperator<Window> windows = events
-                    .keyBy(event -> event.key, Types.STRING)
+            SingleOutputStreamOperator<Window> windows = events.keyBy(event -> event.key, Types.STRING)
                     .process(new SequenceWindower(windower), TypeInformation.of(Window.class))
                     .name("SequenceWindower");
-            attention = windows
-                    .transform("BatchedAttention", SideOutputs.OUTPUT_TYPE, new BatchedAttention(batching, modelBytes));
-            rejected = windows.getSideOutput(SideOutputs.DEAD_LETTERS).union(attention.getSideOutput(SideOutputs.DEAD_LETTERS));
+            attention = windows.transform(
+                    "BatchedAttention", SideOutputs.OUTPUT_TYPE, new BatchedAttention(batching, modelBytes));
+            rejected = windows.getSideOutput(SideOutputs.DEAD_LETTERS)
+                    .union(attention.getSideOutput(SideOutputs.DEAD_LETTERS));
         }
-        attention.map(new OutputCounter(runId), SideOutputs.OUTPUT_TYPE).name("output-counter")
-                .sinkTo(new DiscardingSink<>()).name("discard-outputs");
-        attention.getSideOutput(SideOutputs.WEIGHTS).sinkTo(new DiscardingSink<>()).name("discard-weights");
+        attention
+                .map(new OutputCounter(runId), SideOutputs.OUTPUT_TYPE)
+                .name("output-counter")
+                .sinkTo(new DiscardingSink<>())
+                .name("discard-outputs");
+        attention
+                .getSideOutput(SideOutputs.WEIGHTS)
+                .sinkTo(new DiscardingSink<>())
+                .name("discard-weights");
         rejected.map(new RejectCounter(runId), SideOutputs.DEAD_LETTERS.getTypeInfo())
-                .sinkTo(new DiscardingSink<>()).name("discard-dead-letters");
+                .sinkTo(new DiscardingSink<>())
+                .name("discard-dead-letters");
     }
 
     private byte[] readModel() {
         try {
             return AttentionModel.readModelFile(Path.of(model));
         } catch (Exception e) {
-            throw new IllegalArgumentException("The benchmark cannot read the model " + model + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "The benchmark cannot read the model " + model + ": " + e.getMessage(), e);
         }
     }
 

@@ -23,9 +23,21 @@ import java.util.TreeMap;
  * @param settings the settings of this path (batch size, threads, ...)
  * @param cpuBreakdown CPU seconds of the measured interval by thread group, empty when not taken
  */
-public record PathResult(String name, int n, int d, int heads, long windows, double seconds, double p50Ms,
-                         double p99Ms, String latencyKind, double cpuSeconds, double flopFraction,
-                         int windowsPerRun, Map<String, Object> settings, Map<String, Object> cpuBreakdown) {
+public record PathResult(
+        String name,
+        int n,
+        int d,
+        int heads,
+        long windows,
+        double seconds,
+        double p50Ms,
+        double p99Ms,
+        String latencyKind,
+        double cpuSeconds,
+        double flopFraction,
+        int windowsPerRun,
+        Map<String, Object> settings,
+        Map<String, Object> cpuBreakdown) {
 
     public PathResult {
         settings = Map.copyOf(settings);

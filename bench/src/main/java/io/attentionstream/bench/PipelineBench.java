@@ -35,15 +35,17 @@ final class PipelineBench {
 
     private PipelineBench() {}
 
-    static Runs run(LocalKafka kafka, int heads, int n, BenchSettings s, Machine machine, double expectedWindowsPerSecond)
+    static Runs run(
+            LocalKafka kafka, int heads, int n, BenchSettings s, Machine machine, double expectedWindowsPerSecond)
             throws Exception {
         PathResult max = maxRate(kafka, heads, n, s, machine, expectedWindowsPerSecond);
         PathResult half = halfLoad(kafka, heads, n, s, machine, max.windowsPerSecond() / 2);
         return new Runs(max, half);
     }
 
-    private static PathResult maxRate(LocalKafka kafka, int heads, int n, BenchSettings s, Machine machine,
-                                      double expectedWindowsPerSecond) throws Exception {
+    private static PathResult maxRate(
+            LocalKafka kafka, int heads, int n, BenchSettings s, Machine machine, double expectedWindowsPerSecond)
+            throws Exception {
         String prefix = "bench-n" + n + "-max-" + RUNS.incrementAndGet();
         PipelineJobs.Prepared prepared = PipelineJobs.prepare(kafka, prefix, n, s);
         // More than the job can drain in the warm-up and the measured interval, if it ran at the bare rate.
@@ -90,13 +92,25 @@ final class PipelineBench {
         }
         Map<String, Object> settings = PipelineJobs.settings(prepared, s);
         settings.put("input", "pre-filled: " + events + " events, then drained by the job");
-        return new PathResult(BenchPath.PIPELINE.cliName(), n, s.dim(), heads, windows, seconds, Double.NaN, Double.NaN,
-                "not measured at max rate (input pre-filled); see pipeline_half_load", cpuSeconds,
-                AttentionFlops.fractionOfPeak(windows / seconds, n, s.dim(), machine.peakFlops()), 0, settings, breakdown);
+        return new PathResult(
+                BenchPath.PIPELINE.cliName(),
+                n,
+                s.dim(),
+                heads,
+                windows,
+                seconds,
+                Double.NaN,
+                Double.NaN,
+                "not measured at max rate (input pre-filled); see pipeline_half_load",
+                cpuSeconds,
+                AttentionFlops.fractionOfPeak(windows / seconds, n, s.dim(), machine.peakFlops()),
+                0,
+                settings,
+                breakdown);
     }
 
-    private static PathResult halfLoad(LocalKafka kafka, int heads, int n, BenchSettings s, Machine machine,
-                                       double rate) throws Exception {
+    private static PathResult halfLoad(
+            LocalKafka kafka, int heads, int n, BenchSettings s, Machine machine, double rate) throws Exception {
         String prefix = "bench-n" + n + "-half-" + RUNS.incrementAndGet();
         PipelineJobs.Prepared prepared = PipelineJobs.prepare(kafka, prefix, n, s);
         Properties props = kafka.clientProperties();
@@ -120,7 +134,8 @@ final class PipelineBench {
                 long measureFrom = sendStart + TimeUnit.SECONDS.toMillis(s.pipelineWarmupS());
                 long measureTo = measureFrom + TimeUnit.SECONDS.toMillis(s.durationS());
                 reader.measureBetween(measureFrom, measureTo);
-                Thread producer = new Thread(() -> lateness.set(SendTimeProducer.send(props, input, stream, s.keys(), fill, paced, rate)),
+                Thread producer = new Thread(
+                        () -> lateness.set(SendTimeProducer.send(props, input, stream, s.keys(), fill, paced, rate)),
                         "bench-paced-producer");
                 producer.start();
                 Waits.awaitWallClock(measureFrom);
@@ -151,11 +166,22 @@ final class PipelineBench {
         }
         long windows = latencies.getTotalCount();
         double seconds = s.durationS();
-        return new PathResult("pipeline-half-load", n, s.dim(), heads, windows, seconds,
-                millisAt(latencies, 50), millisAt(latencies, 99),
+        return new PathResult(
+                "pipeline-half-load",
+                n,
+                s.dim(),
+                heads,
+                windows,
+                seconds,
+                millisAt(latencies, 50),
+                millisAt(latencies, 99),
                 "last event of the window due to be sent (paced schedule: corrected for coordinated omission)"
-                        + " → output visible to a read_committed consumer (ms clock)", cpuSeconds,
-                AttentionFlops.fractionOfPeak(windows / seconds, n, s.dim(), machine.peakFlops()), 0, settings, breakdown);
+                        + " → output visible to a read_committed consumer (ms clock)",
+                cpuSeconds,
+                AttentionFlops.fractionOfPeak(windows / seconds, n, s.dim(), machine.peakFlops()),
+                0,
+                settings,
+                breakdown);
     }
 
     /** The percentile of a histogram of microseconds, in ms; NaN when it is empty. */

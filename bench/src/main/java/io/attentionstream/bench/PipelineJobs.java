@@ -75,13 +75,17 @@ final class PipelineJobs {
                 .bootstrapServers(kafka.bootstrapServers())
                 .topics(input, output, weights, dlq)
                 .model(s.model())
-                .windowSize(n).stride(BenchSettings.STRIDE)
-                .batchSize(s.batchSize()).batchTimeoutMs(s.batchTimeoutMs())
-                .weights(s.weights()).outputRows(s.outputRows())
+                .windowSize(n)
+                .stride(BenchSettings.STRIDE)
+                .batchSize(s.batchSize())
+                .batchTimeoutMs(s.batchTimeoutMs())
+                .weights(s.weights())
+                .outputRows(s.outputRows())
                 .checkpointIntervalMs(s.checkpointIntervalMs())
                 .parallelism(s.parallelism())
                 .intraOpThreads(s.threads())
-                .groupId(prefix).transactionalIdPrefix(prefix)
+                .groupId(prefix)
+                .transactionalIdPrefix(prefix)
                 .build();
         JobSetup setup = JobSetup.resolve(config);
         StartupChecks.check(setup, Duration.ofSeconds(30));
@@ -90,7 +94,8 @@ final class PipelineJobs {
 
     static JobClient start(Prepared prepared, SinkMode sinks) throws Exception {
         JobSetup setup = prepared.setup;
-        JobClient job = job(setup, sinks).start(LocalRun.environment(setup.config().parallelism()));
+        JobClient job =
+                job(setup, sinks).start(LocalRun.environment(setup.config().parallelism()));
         Waits.await("the job to run", START_TIMEOUT, () -> status(job) == JobStatus.RUNNING);
         return job;
     }
@@ -123,15 +128,17 @@ final class PipelineJobs {
             return AttentionJob.kafka(setup);
         }
         JobConfig o = setup.config();
-        return new AttentionJob(setup, KafkaConnections.source(setup),
+        return new AttentionJob(
+                setup,
+                KafkaConnections.source(setup),
                 sink(setup, mode, "output", o.outputTopic(), KafkaConnections.outputSerializer(o.outputTopic())),
                 sink(setup, mode, "weights", o.weightsTopic(), KafkaConnections.weightsSerializer(o.weightsTopic())),
                 sink(setup, mode, "dlq", o.dlqTopic(), KafkaConnections.deadLetterSerializer(o.dlqTopic())));
     }
 
     /** The job's sink (see KafkaConnections) with the delivery settings of {@code mode}. */
-    private static <T> KafkaSink<T> sink(JobSetup setup, SinkMode mode, String role, String topic,
-                                         KafkaRecordSerializationSchema<T> serializer) {
+    private static <T> KafkaSink<T> sink(
+            JobSetup setup, SinkMode mode, String role, String topic, KafkaRecordSerializationSchema<T> serializer) {
         KafkaSinkBuilder<T> builder =
                 KafkaConnections.sinkBuilder(setup, role, new TopicNamingSerializer<>(serializer, topic));
         if (mode == SinkMode.AT_LEAST_ONCE) {

@@ -11,13 +11,31 @@ final class ResultTable {
 
     static String format(List<PathResult> results) {
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, ROW, "path", "n", "windows/s", "(median run)", "events/s", "p50 ms", "p99 ms",
-                "CPU s/1k win", "% peak"));
+        out.append(String.format(
+                Locale.ROOT,
+                ROW,
+                "path",
+                "n",
+                "windows/s",
+                "(median run)",
+                "events/s",
+                "p50 ms",
+                "p99 ms",
+                "CPU s/1k win",
+                "% peak"));
         for (PathResult r : results) {
-            out.append(String.format(Locale.ROOT, ROW, r.name(), r.n(), fixed(r.windowsPerSecond(), 0),
+            out.append(String.format(
+                    Locale.ROOT,
+                    ROW,
+                    r.name(),
+                    r.n(),
+                    fixed(r.windowsPerSecond(), 0),
                     fixed(r.windowsPerSecondAtMedianRun(), 0),
-                    fixed(r.eventsPerSecond(), 0), fixed(r.p50Ms(), 2), fixed(r.p99Ms(), 2),
-                    fixed(r.cpuSecondsPer1000Windows(), 3), fixed(100 * r.flopFraction(), 2)));
+                    fixed(r.eventsPerSecond(), 0),
+                    fixed(r.p50Ms(), 2),
+                    fixed(r.p99Ms(), 2),
+                    fixed(r.cpuSecondsPer1000Windows(), 3),
+                    fixed(100 * r.flopFraction(), 2)));
         }
         return out.toString();
     }

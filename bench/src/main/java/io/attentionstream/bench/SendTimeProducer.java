@@ -1,8 +1,8 @@
 package io.attentionstream.bench;
 
-import io.attentionstream.tools.kafka.ByteProducers;
 import io.attentionstream.core.window.Event;
 import io.attentionstream.core.window.SequenceEventCodec;
+import io.attentionstream.tools.kafka.ByteProducers;
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -31,8 +31,14 @@ final class SendTimeProducer {
      * positive, else as fast as the producer takes them; returns when all are acknowledged, with how
      * late each paced event was handed to the producer (microseconds; empty when not paced).
      */
-    static Histogram send(Properties clientProps, String topic, SyntheticStream stream, int keys, long first, long count,
-                     double rate) {
+    static Histogram send(
+            Properties clientProps,
+            String topic,
+            SyntheticStream stream,
+            int keys,
+            long first,
+            long count,
+            double rate) {
         Properties props = ByteProducers.idempotent(clientProps);
         props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "5");
         byte[][] keyBytes = new byte[keys][];
@@ -57,7 +63,8 @@ final class SendTimeProducer {
                     stamp = System.currentTimeMillis();
                 }
                 Event e = stream.event(first + i, keys, stamp);
-                producer.send(new ProducerRecord<>(topic, keyBytes[(int) ((first + i) % keys)], SequenceEventCodec.encode(e)));
+                producer.send(new ProducerRecord<>(
+                        topic, keyBytes[(int) ((first + i) % keys)], SequenceEventCodec.encode(e)));
             }
             producer.flush();
         }

@@ -29,7 +29,7 @@ public enum SinkMode {
                 return m;
             }
         }
-        throw new IllegalArgumentException("Unknown sink mode '" + name
-                + "': use --sinks exactly-once, exactly-once-pooling or at-least-once.");
+        throw new IllegalArgumentException(
+                "Unknown sink mode '" + name + "': use --sinks exactly-once, exactly-once-pooling or at-least-once.");
     }
 }

@@ -21,6 +21,7 @@ final class TaskCpu {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     /** Flink's subtask suffix, a client id after " | ", then trailing instance numbers. */
     private static final Pattern SUBTASK = Pattern.compile("\\s*\\(\\d+/\\d+\\)(#\\d+)?\\s*$");
+
     private static final Pattern CLIENT_ID = Pattern.compile("\\s*\\|.*$");
     private static final Pattern INSTANCE = Pattern.compile("[\\s#_-]*\\d+$");
     static final String OUTSIDE_JAVA_THREADS = "JVM (JIT, GC) and ended threads";
@@ -57,13 +58,16 @@ final class TaskCpu {
             tasks.merge(task(after.names().get(e.getKey())), seconds, Double::sum);
             threads += seconds;
         }
-        tasks.merge(OUTSIDE_JAVA_THREADS,
-                Math.max(0, (after.processCpuNanos() - before.processCpuNanos()) / 1e9 - threads), Double::sum);
+        tasks.merge(
+                OUTSIDE_JAVA_THREADS,
+                Math.max(0, (after.processCpuNanos() - before.processCpuNanos()) / 1e9 - threads),
+                Double::sum);
         Map<String, Object> sorted = new LinkedHashMap<>();
         double rest = 0;
         int listed = 0;
         for (Map.Entry<String, Double> e : tasks.entrySet().stream()
-                .sorted(Map.Entry.<String, Double>comparingByValue().reversed()).toList()) {
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .toList()) {
             if (listed < LISTED && e.getValue() >= 0.005) {
                 sorted.put(e.getKey(), e.getValue());
                 listed++;

@@ -23,7 +23,11 @@ final class Waits {
             return true;
         }
         try {
-            Awaitility.await().pollDelay(Duration.ZERO).pollInterval(POLL).atMost(timeout).until(condition::getAsBoolean);
+            Awaitility.await()
+                    .pollDelay(Duration.ZERO)
+                    .pollInterval(POLL)
+                    .atMost(timeout)
+                    .until(condition::getAsBoolean);
             return true;
         } catch (ConditionTimeoutException e) {
             return false;
@@ -32,13 +36,15 @@ final class Waits {
 
     /** Waits until {@code deadlineNanos} (System.nanoTime) or until {@code done}, whichever comes first. */
     static void awaitUntil(long deadlineNanos, BooleanSupplier done) {
-        awaitQuietly(Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime())),
+        awaitQuietly(
+                Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime())),
                 () -> done.getAsBoolean() || System.nanoTime() >= deadlineNanos);
     }
 
     /** Waits until the wall clock reaches {@code millis}. */
     static void awaitWallClock(long millis) {
-        awaitQuietly(Duration.ofMillis(Math.max(0, millis - System.currentTimeMillis()) + 1000),
+        awaitQuietly(
+                Duration.ofMillis(Math.max(0, millis - System.currentTimeMillis()) + 1000),
                 () -> System.currentTimeMillis() >= millis);
     }
 
@@ -48,7 +54,11 @@ final class Waits {
      */
     static boolean holdsDuring(Duration period, BooleanSupplier condition) {
         try {
-            Awaitility.await().pollDelay(Duration.ZERO).pollInterval(POLL).during(period).atMost(period.plusSeconds(5))
+            Awaitility.await()
+                    .pollDelay(Duration.ZERO)
+                    .pollInterval(POLL)
+                    .during(period)
+                    .atMost(period.plusSeconds(5))
                     .until(condition::getAsBoolean);
             return true;
         } catch (ConditionTimeoutException e) {

@@ -23,7 +23,8 @@ class AttentionFlopsTest {
 
     @Test
     void doesNotOverflowForLargeWindows() {
-        assertThat(AttentionFlops.perWindow(65_536, 1024)).isEqualTo(8.0 * 65_536 * 1024 * 1024 + 4.0 * 65_536 * 65_536 * 1024);
+        assertThat(AttentionFlops.perWindow(65_536, 1024))
+                .isEqualTo(8.0 * 65_536 * 1024 * 1024 + 4.0 * 65_536 * 65_536 * 1024);
     }
 
     @Test
@@ -35,14 +36,17 @@ class AttentionFlopsTest {
     @Test
     void refusesNonsense() {
         assertThatThrownBy(() -> AttentionFlops.perWindow(0, 64)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> AttentionFlops.fractionOfPeak(1, 64, 64, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> AttentionFlops.fractionOfPeak(1, 64, 64, 0))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @org.junit.jupiter.api.Test
     void anIncrementalEventCostsItsOwnProjectionsAndOneRowOfScores() {
         // d=64, n=64: 8·64² + 4·64·64 = 32,768 + 16,384; a full window costs 64 times that.
-        org.assertj.core.api.Assertions.assertThat(AttentionFlops.perIncrementalEvent(64, 64)).isEqualTo(49_152.0);
-        org.assertj.core.api.Assertions.assertThat(AttentionFlops.perWindow(64, 64) / AttentionFlops.perIncrementalEvent(64, 64))
+        org.assertj.core.api.Assertions.assertThat(AttentionFlops.perIncrementalEvent(64, 64))
+                .isEqualTo(49_152.0);
+        org.assertj.core.api.Assertions.assertThat(
+                        AttentionFlops.perWindow(64, 64) / AttentionFlops.perIncrementalEvent(64, 64))
                 .isEqualTo(64.0);
     }
 }

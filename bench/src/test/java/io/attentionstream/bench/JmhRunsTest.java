@@ -13,23 +13,27 @@ class JmhRunsTest {
     @Test
     void theAnnotationProcessorListedEveryBenchmarkOfTheModule() {
         Set<String> names = BenchmarkList.defaultList().getAll(null, java.util.List.of()).stream()
-                .map(BenchmarkListEntry::getUsername).collect(Collectors.toSet());
+                .map(BenchmarkListEntry::getUsername)
+                .collect(Collectors.toSet());
 
-        assertThat(names).contains(
-                ModelRunBenchmark.class.getName() + ".run",
-                NaiveBenchmark.class.getName() + ".run",
-                IncrementalModelBenchmark.class.getName() + ".run",
-                OperatorBenchmark.class.getName() + ".outputs");
+        assertThat(names)
+                .contains(
+                        ModelRunBenchmark.class.getName() + ".run",
+                        NaiveBenchmark.class.getName() + ".run",
+                        IncrementalModelBenchmark.class.getName() + ".run",
+                        OperatorBenchmark.class.getName() + ".outputs");
     }
 
     @Test
     void forksGetTheModuleOpeningsFlinkNeeds() throws Exception {
-        assertThat(JmhRuns.jvmOptions()).contains("--add-opens=java.base/java.util=ALL-UNNAMED").doesNotContain("");
+        assertThat(JmhRuns.jvmOptions())
+                .contains("--add-opens=java.base/java.util=ALL-UNNAMED")
+                .doesNotContain("");
     }
 
     @Test
     void paramsKeepTheirOrderAsText() {
-        assertThat(JmhRuns.params("n", 64, "weights", "last-row")).containsExactly(
-                java.util.Map.entry("n", "64"), java.util.Map.entry("weights", "last-row"));
+        assertThat(JmhRuns.params("n", 64, "weights", "last-row"))
+                .containsExactly(java.util.Map.entry("n", "64"), java.util.Map.entry("weights", "last-row"));
     }
 }

@@ -11,7 +11,7 @@ class MachineTest {
             model name\t: Intel(R) Xeon(R) Processor
             cpu MHz\t\t: 2599.998
             flags\t\t: fpu sse sse2 avx fma avx2 avx512f avx512dq
-            
+
             processor\t: 1
             model name\t: Intel(R) Xeon(R) Processor
             cpu MHz\t\t: 2600.004
@@ -31,7 +31,8 @@ class MachineTest {
 
     @Test
     void theNominalClockOfTheModelNameWinsAndAvx2NeedsFma() {
-        String text = "model name\t: Intel(R) Core(TM) i7-8650U CPU @ 1.90GHz\ncpu MHz\t: 3400.0\nflags\t: sse avx avx2 fma\n";
+        String text =
+                "model name\t: Intel(R) Core(TM) i7-8650U CPU @ 1.90GHz\ncpu MHz\t: 3400.0\nflags\t: sse avx avx2 fma\n";
         Machine m = Machine.fromCpuInfo(text, 4, 0, "17");
         assertThat(m.ghz()).isCloseTo(1.90, within(1e-12));
         assertThat(m.ghzSource()).isEqualTo("model name");

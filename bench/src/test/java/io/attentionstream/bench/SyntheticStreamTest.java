@@ -18,7 +18,9 @@ class SyntheticStreamTest {
     @Test
     void keysTakeTurnsAndPositionsCountPerKey() {
         Event[] events = new SyntheticStream(4, 1).events(6, 3);
-        assertThat(events).extracting(e -> e.key).containsExactly("bench-0", "bench-1", "bench-2", "bench-0", "bench-1", "bench-2");
+        assertThat(events)
+                .extracting(e -> e.key)
+                .containsExactly("bench-0", "bench-1", "bench-2", "bench-0", "bench-1", "bench-2");
         assertThat(events).extracting(e -> e.position).containsExactly(0L, 0L, 0L, 1L, 1L, 1L);
         assertThat(events[0].features).hasSize(4);
     }

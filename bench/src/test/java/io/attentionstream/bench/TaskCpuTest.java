@@ -21,17 +21,20 @@ class TaskCpuTest {
 
     @Test
     void sumsThreadsOfOneTaskAndPutsTheRestOfTheProcessBeside() {
-        TaskCpu.Snapshot before = new TaskCpu.Snapshot(Map.of(1L, 0L, 2L, 1_000_000_000L),
-                Map.of(1L, "pool-1-thread-1", 2L, "pool-1-thread-2"), 0);
-        TaskCpu.Snapshot after = new TaskCpu.Snapshot(Map.of(1L, 2_000_000_000L, 2L, 2_000_000_000L, 3L, 500_000_000L),
-                Map.of(1L, "pool-1-thread-1", 2L, "pool-1-thread-2", 3L, "main"), 4_000_000_000L);
+        TaskCpu.Snapshot before = new TaskCpu.Snapshot(
+                Map.of(1L, 0L, 2L, 1_000_000_000L), Map.of(1L, "pool-1-thread-1", 2L, "pool-1-thread-2"), 0);
+        TaskCpu.Snapshot after = new TaskCpu.Snapshot(
+                Map.of(1L, 2_000_000_000L, 2L, 2_000_000_000L, 3L, 500_000_000L),
+                Map.of(1L, "pool-1-thread-1", 2L, "pool-1-thread-2", 3L, "main"),
+                4_000_000_000L);
 
         Map<String, Object> tasks = TaskCpu.between(before, after);
 
-        assertThat(tasks).containsExactly(
-                Map.entry("pool-1-thread", 3.0),
-                Map.entry(TaskCpu.OUTSIDE_JAVA_THREADS, 0.5),
-                Map.entry("main", 0.5));
+        assertThat(tasks)
+                .containsExactly(
+                        Map.entry("pool-1-thread", 3.0),
+                        Map.entry(TaskCpu.OUTSIDE_JAVA_THREADS, 0.5),
+                        Map.entry("main", 0.5));
     }
 
     @Test

@@ -1,18 +1,18 @@
 package io.attentionstream.job;
 
-import io.attentionstream.operators.SideOutputs;
 import io.attentionstream.avro.AttentionOutput;
 import io.attentionstream.avro.AttentionWeights;
 import io.attentionstream.avro.RejectedRecord;
+import io.attentionstream.core.window.Event;
+import io.attentionstream.core.window.Window;
 import io.attentionstream.job.decode.DecodedRecord;
 import io.attentionstream.job.decode.EventTime;
 import io.attentionstream.job.decode.SplitRejected;
 import io.attentionstream.job.kafka.KafkaConnections;
+import io.attentionstream.operators.SideOutputs;
 import io.attentionstream.operators.batch.BatchedAttention;
 import io.attentionstream.operators.incremental.IncrementalAttention;
-import io.attentionstream.core.window.Event;
 import io.attentionstream.operators.window.SequenceWindower;
-import io.attentionstream.core.window.Window;
 import java.time.Duration;
 import java.util.Objects;
 import org.apache.flink.api.common.JobExecutionResult;
@@ -56,8 +56,12 @@ public final class AttentionJob {
     private MapFunction<Window, Window> windowTap;
     private MapFunction<AttentionOutput, AttentionOutput> outputTap;
 
-    public AttentionJob(JobSetup setup, Source<DecodedRecord, ?, ?> source, Sink<AttentionOutput> outputs,
-                        Sink<AttentionWeights> weights, Sink<RejectedRecord> deadLetters) {
+    public AttentionJob(
+            JobSetup setup,
+            Source<DecodedRecord, ?, ?> source,
+            Sink<AttentionOutput> outputs,
+            Sink<AttentionWeights> weights,
+            Sink<RejectedRecord> deadLetters) {
         this.setup = Objects.requireNonNull(setup, "setup");
         this.source = Objects.requireNonNull(source, "source");
         this.outputs = Objects.requireNonNull(outputs, "outputs");
@@ -67,8 +71,12 @@ public final class AttentionJob {
 
     /** The job on Kafka: the input topic in, the output, weights and dead-letter topics out. */
     public static AttentionJob kafka(JobSetup setup) {
-        return new AttentionJob(setup, KafkaConnections.source(setup), KafkaConnections.outputSink(setup),
-                KafkaConnections.weightsSink(setup), KafkaConnections.deadLetterSink(setup));
+        return new AttentionJob(
+                setup,
+                KafkaConnections.source(setup),
+                KafkaConnections.outputSink(setup),
+                KafkaConnections.weightsSink(setup),
+                KafkaConnections.deadLetterSink(setup));
     }
 
     /**
@@ -118,8 +126,10 @@ public final class AttentionJob {
         env.getConfig().enableObjectReuse();
 
         // The source decodes and assigns event time, so each Kafka partition has its own watermark.
-        SingleOutputStreamOperator<Event> events = env
-                .fromSource(source, EventTime.watermarks(Duration.ofMillis(o.maxOutOfOrdernessMs()), SOURCE_IDLENESS), "kafka-source")
+        SingleOutputStreamOperator<Event> events = env.fromSource(
+                        source,
+                        EventTime.watermarks(Duration.ofMillis(o.maxOutOfOrdernessMs()), SOURCE_IDLENESS),
+                        "kafka-source")
                 .uid("kafka-source")
                 .process(new SplitRejected(), TypeInformation.of(Event.class))
                 .uid("decode")
@@ -130,32 +140,46 @@ public final class AttentionJob {
         DataStream<RejectedRecord> rejected;
         if (setup.incremental()) {
             // One operator windows and infers: it owns the per-key key/value cache.
-            attention = byKey
-                    .transform("IncrementalAttention", SideOutputs.OUTPUT_TYPE,
+            attention = byKey.transform(
+                            "IncrementalAttention",
+                            SideOutputs.OUTPUT_TYPE,
                             new IncrementalAttention(setup.incrementalConfig(), setup.modelBytes()))
                     .uid("incremental-attention");
-            rejected = events.getSideOutput(SideOutputs.DEAD_LETTERS).union(attention.getSideOutput(SideOutputs.DEAD_LETTERS));
+            rejected = events.getSideOutput(SideOutputs.DEAD_LETTERS)
+                    .union(attention.getSideOutput(SideOutputs.DEAD_LETTERS));
         } else {
-            SingleOutputStreamOperator<Window> windows = byKey
-                    .process(new SequenceWindower(setup.windower()), TypeInformation.of(Window.class))
+            SingleOutputStreamOperator<Window> windows = byKey.process(
+                            new SequenceWindower(setup.windower()), TypeInformation.of(Window.class))
                     .uid("sequence-windower")
                     .name("SequenceWindower");
             DataStream<Window> toInfer = windowTap == null
                     ? windows
-                    : windows.map(windowTap, TypeInformation.of(Window.class)).uid("window-tap").name("window-tap");
-            attention = toInfer
-                    .transform("BatchedAttention", SideOutputs.OUTPUT_TYPE,
+                    : windows.map(windowTap, TypeInformation.of(Window.class))
+                            .uid("window-tap")
+                            .name("window-tap");
+            attention = toInfer.transform(
+                            "BatchedAttention",
+                            SideOutputs.OUTPUT_TYPE,
                             new BatchedAttention(setup.batching(), setup.modelBytes()))
                     .uid("batched-attention");
             rejected = events.getSideOutput(SideOutputs.DEAD_LETTERS)
-                    .union(windows.getSideOutput(SideOutputs.DEAD_LETTERS), attention.getSideOutput(SideOutputs.DEAD_LETTERS));
+                    .union(
+                            windows.getSideOutput(SideOutputs.DEAD_LETTERS),
+                            attention.getSideOutput(SideOutputs.DEAD_LETTERS));
         }
 
         DataStream<AttentionOutput> toOutput = outputTap == null
                 ? attention
-                : attention.map(outputTap, SideOutputs.OUTPUT_TYPE).uid("output-tap").name("output-tap");
+                : attention
+                        .map(outputTap, SideOutputs.OUTPUT_TYPE)
+                        .uid("output-tap")
+                        .name("output-tap");
         toOutput.sinkTo(outputs).uid("output-sink").name("output-sink");
-        attention.getSideOutput(SideOutputs.WEIGHTS).sinkTo(weights).uid("weights-sink").name("weights-sink");
+        attention
+                .getSideOutput(SideOutputs.WEIGHTS)
+                .sinkTo(weights)
+                .uid("weights-sink")
+                .name("weights-sink");
         rejected.sinkTo(deadLetters).uid("dlq-sink").name("dlq-sink");
     }
 }

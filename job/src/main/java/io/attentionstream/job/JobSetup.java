@@ -1,8 +1,5 @@
 package io.attentionstream.job;
 
-import io.attentionstream.job.config.JobConfig;
-import io.attentionstream.job.config.Mode;
-import io.attentionstream.job.kafka.KafkaClientConfig;
 import io.attentionstream.core.batch.BatchingConfig;
 import io.attentionstream.core.incremental.IncrementalAttentionModel;
 import io.attentionstream.core.incremental.IncrementalConfig;
@@ -14,6 +11,9 @@ import io.attentionstream.core.model.ModelLoadException;
 import io.attentionstream.core.model.ModelSignature;
 import io.attentionstream.core.model.OutputRows;
 import io.attentionstream.core.window.WindowerConfig;
+import io.attentionstream.job.config.JobConfig;
+import io.attentionstream.job.config.Mode;
+import io.attentionstream.job.kafka.KafkaClientConfig;
 
 /**
  * The job's settings, checked and resolved against the model before anything runs: the model
@@ -33,8 +33,15 @@ public final class JobSetup {
     private final BatchingConfig batching;
     private final IncrementalConfig incremental;
 
-    private JobSetup(JobConfig options, KafkaClientConfig kafka, byte[] modelBytes, ModelFacts model, String modelSha256,
-                     WindowerConfig windower, BatchingConfig batching, IncrementalConfig incremental) {
+    private JobSetup(
+            JobConfig options,
+            KafkaClientConfig kafka,
+            byte[] modelBytes,
+            ModelFacts model,
+            String modelSha256,
+            WindowerConfig windower,
+            BatchingConfig batching,
+            IncrementalConfig incremental) {
         this.config = options;
         this.kafka = kafka;
         this.modelBytes = modelBytes;
@@ -73,7 +80,8 @@ public final class JobSetup {
         }
         WindowerConfig windower = windower(options, signature.kind(), signature.featureDim(), signature.vocabSize());
         BatchingConfig batching = batching(options, sha256, signature.kind());
-        ModelFacts facts = new ModelFacts(signature.name(), signature.kind(), signature.heads(), signature.outputDim(), signature.toString());
+        ModelFacts facts = new ModelFacts(
+                signature.name(), signature.kind(), signature.heads(), signature.outputDim(), signature.toString());
         return new JobSetup(options, kafka, bytes, facts, sha256, windower, batching, null);
     }
 
@@ -87,7 +95,8 @@ public final class JobSetup {
         WindowerConfig windower = windower(options, signature.kind(), signature.featureDim(), 0);
         BatchingConfig batching = batching(options, sha256, signature.kind());
         IncrementalConfig incremental = IncrementalConfig.of(windower, batching);
-        ModelFacts facts = new ModelFacts(signature.name(), signature.kind(), signature.heads(), signature.outputDim(), signature.toString());
+        ModelFacts facts = new ModelFacts(
+                signature.name(), signature.kind(), signature.heads(), signature.outputDim(), signature.toString());
         return new JobSetup(options, kafka, bytes, facts, sha256, windower, batching, incremental);
     }
 
@@ -105,7 +114,10 @@ public final class JobSetup {
 
     private static BatchingConfig batching(JobConfig options, String sha256, InputKind kind) {
         return new BatchingConfig(
-                options.batchSize(), options.batchTimeoutMs(), options.weights(), options.effectiveOutputRows(),
+                options.batchSize(),
+                options.batchTimeoutMs(),
+                options.weights(),
+                options.effectiveOutputRows(),
                 withTensorNames(ModelConfig.builder(), options)
                         .expectedSha256(sha256)
                         .expectedKind(kind)
@@ -122,8 +134,9 @@ public final class JobSetup {
                 case "pad_mask" -> builder.padMaskInput(name);
                 case "out" -> builder.output(name);
                 case "weights" -> builder.weightsOutput(name);
-                default -> throw new SetupException("--tensor-name " + role + "=" + name
-                        + " names an unknown role: use x, tokens, pad_mask, out or weights.");
+                default ->
+                    throw new SetupException("--tensor-name " + role + "=" + name
+                            + " names an unknown role: use x, tokens, pad_mask, out or weights.");
             }
         });
         return builder;

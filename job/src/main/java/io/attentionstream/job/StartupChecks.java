@@ -1,8 +1,8 @@
 package io.attentionstream.job;
 
-import io.attentionstream.job.config.JobConfig;
 import io.attentionstream.core.model.OutputRows;
 import io.attentionstream.core.model.WeightsMode;
+import io.attentionstream.job.config.JobConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,9 +49,10 @@ public final class StartupChecks {
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs);
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
         try (Admin admin = Admin.create(props)) {
-            Node broker = call(admin.describeCluster().nodes(), timeout, setup).stream().findFirst()
-                    .orElseThrow(() -> new SetupException("The Kafka cluster at " + setup.kafka().bootstrapServers()
-                            + " has no broker: check --bootstrap-servers."));
+            Node broker = call(admin.describeCluster().nodes(), timeout, setup).stream()
+                    .findFirst()
+                    .orElseThrow(() -> new SetupException("The Kafka cluster at "
+                            + setup.kafka().bootstrapServers() + " has no broker: check --bootstrap-servers."));
             Map<String, String> brokerConfig = brokerConfig(admin, broker, timeout, setup);
             checkTransactionTimeout(o, brokerConfig);
             checkRecordsFitTheBroker(setup, brokerConfig);
@@ -76,13 +77,15 @@ public final class StartupChecks {
 
     static void checkRecordsFitTheProducer(JobSetup setup) {
         JobConfig o = setup.config();
-        long maxRequest = Long.parseLong(setup.kafka().get("max.request.size", Integer.toString(DEFAULT_MAX_REQUEST_SIZE)));
+        long maxRequest =
+                Long.parseLong(setup.kafka().get("max.request.size", Integer.toString(DEFAULT_MAX_REQUEST_SIZE)));
         long weights = largestWeightsRecord(setup.model(), o.windowSize(), o.weights(), setup.incremental());
         if (weights > maxRequest) {
-            throw new SetupException("A full weights record for --window-size " + o.windowSize() + " takes up to " + weights
-                    + " bytes, more than the producer's max.request.size of " + maxRequest
-                    + ": use --weights last-row, or raise it with --kafka-property max.request.size=" + weights
-                    + " (and the broker's message.max.bytes).");
+            throw new SetupException(
+                    "A full weights record for --window-size " + o.windowSize() + " takes up to " + weights
+                            + " bytes, more than the producer's max.request.size of " + maxRequest
+                            + ": use --weights last-row, or raise it with --kafka-property max.request.size=" + weights
+                            + " (and the broker's message.max.bytes).");
         }
         long output = largestOutputRecord(setup.model(), o.windowSize(), setup.outputRows());
         if (output > maxRequest) {
@@ -99,11 +102,13 @@ public final class StartupChecks {
             return;
         }
         long limit = Long.parseLong(maxMessage);
-        long largest = Math.max(largestWeightsRecord(setup.model(), o.windowSize(), o.weights(), setup.incremental()),
+        long largest = Math.max(
+                largestWeightsRecord(setup.model(), o.windowSize(), o.weights(), setup.incremental()),
                 largestOutputRecord(setup.model(), o.windowSize(), setup.outputRows()));
         if (largest > limit) {
-            throw new SetupException("The job's largest record takes up to " + largest + " bytes, more than the broker's message.max.bytes of "
-                    + limit + ": use --weights last-row or --output-rows last, or raise message.max.bytes on the broker.");
+            throw new SetupException("The job's largest record takes up to " + largest
+                    + " bytes, more than the broker's message.max.bytes of " + limit
+                    + ": use --weights last-row or --output-rows last, or raise message.max.bytes on the broker.");
         }
     }
 
@@ -116,13 +121,15 @@ public final class StartupChecks {
         }
     }
 
-    private static void checkTopics(Admin admin, JobConfig o, Map<String, String> brokerConfig, Duration timeout, JobSetup setup) {
+    private static void checkTopics(
+            Admin admin, JobConfig o, Map<String, String> brokerConfig, Duration timeout, JobSetup setup) {
         Set<String> existing = call(admin.listTopics().names(), timeout, setup);
         boolean autoCreate = Boolean.parseBoolean(brokerConfig.getOrDefault("auto.create.topics.enable", "false"));
         List<NewTopic> toCreate = new ArrayList<>();
         for (String[] topic : new String[][] {
-                {o.inputTopic(), "--input-topic"}, {o.outputTopic(), "--output-topic"},
-                {o.weightsTopic(), "--weights-topic"}, {o.dlqTopic(), "--dlq-topic"}}) {
+            {o.inputTopic(), "--input-topic"}, {o.outputTopic(), "--output-topic"},
+            {o.weightsTopic(), "--weights-topic"}, {o.dlqTopic(), "--dlq-topic"}
+        }) {
             if (existing.contains(topic[0])) {
                 continue;
             }
@@ -140,20 +147,27 @@ public final class StartupChecks {
             LOG.info("Created topics {}", toCreate.stream().map(NewTopic::name).toList());
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new SetupException("Cannot create topics " + toCreate.stream().map(NewTopic::name).toList() + ": "
-                        + e.getCause().getMessage() + "; create them before starting the job.", e);
+                throw new SetupException(
+                        "Cannot create topics "
+                                + toCreate.stream().map(NewTopic::name).toList() + ": "
+                                + e.getCause().getMessage() + "; create them before starting the job.",
+                        e);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SetupException("Interrupted while creating topics.", e);
         } catch (TimeoutException e) {
-            throw new SetupException("Creating topics took longer than " + timeout.toSeconds() + " s: check the brokers at --bootstrap-servers.", e);
+            throw new SetupException(
+                    "Creating topics took longer than " + timeout.toSeconds()
+                            + " s: check the brokers at --bootstrap-servers.",
+                    e);
         }
     }
 
     private static Map<String, String> brokerConfig(Admin admin, Node broker, Duration timeout, JobSetup setup) {
         ConfigResource resource = new ConfigResource(ConfigResource.Type.BROKER, broker.idString());
-        Config config = call(admin.describeConfigs(List.of(resource)).all(), timeout, setup).get(resource);
+        Config config = call(admin.describeConfigs(List.of(resource)).all(), timeout, setup)
+                .get(resource);
         Map<String, String> result = new java.util.HashMap<>();
         for (String name : List.of("transaction.max.timeout.ms", "auto.create.topics.enable", "message.max.bytes")) {
             ConfigEntry entry = config == null ? null : config.get(name);
@@ -170,19 +184,25 @@ public final class StartupChecks {
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof AuthenticationException) {
-                throw new SetupException("Kafka at " + setup.kafka().bootstrapServers()
-                        + " refused the credentials (" + cause.getClass().getSimpleName()
-                        + "): check the SASL/SSL settings given with --kafka-property or --kafka-config.", cause);
+                throw new SetupException(
+                        "Kafka at " + setup.kafka().bootstrapServers()
+                                + " refused the credentials ("
+                                + cause.getClass().getSimpleName()
+                                + "): check the SASL/SSL settings given with --kafka-property or --kafka-config.",
+                        cause);
             }
             if (cause instanceof AuthorizationException) {
-                throw new SetupException("Kafka at " + setup.kafka().bootstrapServers() + " denied the job's principal ("
-                        + cause.getMessage() + "): grant it access to the topics and transactional ids.", cause);
+                throw new SetupException(
+                        "Kafka at " + setup.kafka().bootstrapServers() + " denied the job's principal ("
+                                + cause.getMessage() + "): grant it access to the topics and transactional ids.",
+                        cause);
             }
             if (cause instanceof org.apache.kafka.common.errors.TimeoutException) {
                 throw noAnswer(setup, timeout, cause);
             }
-            throw new SetupException("Kafka at " + setup.kafka().bootstrapServers() + " failed a startup check: "
-                    + cause.getMessage(), cause);
+            throw new SetupException(
+                    "Kafka at " + setup.kafka().bootstrapServers() + " failed a startup check: " + cause.getMessage(),
+                    cause);
         } catch (TimeoutException e) {
             throw noAnswer(setup, timeout, e);
         } catch (InterruptedException e) {
@@ -192,7 +212,9 @@ public final class StartupChecks {
     }
 
     private static SetupException noAnswer(JobSetup setup, Duration timeout, Throwable cause) {
-        return new SetupException("No Kafka broker answered at " + setup.kafka().bootstrapServers() + " within "
-                + timeout.toSeconds() + " s: check --bootstrap-servers and the security settings.", cause);
+        return new SetupException(
+                "No Kafka broker answered at " + setup.kafka().bootstrapServers() + " within " + timeout.toSeconds()
+                        + " s: check --bootstrap-servers and the security settings.",
+                cause);
     }
 }

@@ -22,8 +22,8 @@ public final class MetricCapture {
         TestingMetricRegistry registry = TestingMetricRegistry.builder()
                 .setRegisterConsumer((metric, name, group) -> metrics.put(group.getMetricIdentifier(name), metric))
                 .build();
-        TaskMetricGroup taskMetrics = TaskManagerMetricGroup
-                .createTaskManagerMetricGroup(registry, "localhost", ResourceID.generate())
+        TaskMetricGroup taskMetrics = TaskManagerMetricGroup.createTaskManagerMetricGroup(
+                        registry, "localhost", ResourceID.generate())
                 .addJob(new JobID(), "job")
                 .addTask(ExecutionAttemptID.randomId(), task);
         return new MockEnvironmentBuilder().setMetricGroup(taskMetrics).build();
@@ -36,7 +36,8 @@ public final class MetricCapture {
                 .map(Map.Entry::getValue)
                 .toList();
         if (found.size() != 1) {
-            throw new AssertionError("Expected one metric " + name + ", found " + found.size() + " in " + metrics.keySet());
+            throw new AssertionError(
+                    "Expected one metric " + name + ", found " + found.size() + " in " + metrics.keySet());
         }
         return found.get(0);
     }

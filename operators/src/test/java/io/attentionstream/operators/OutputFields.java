@@ -9,7 +9,14 @@ public final class OutputFields {
 
     /** Start and end position, start and end time, length, rows, dim, model: in this order. */
     public static List<Object> windowOf(AttentionOutput out) {
-        return List.of(out.getWindowStartPosition(), out.getWindowEndPosition(), out.getWindowStartTimestamp(),
-                out.getWindowEndTimestamp(), out.getLength(), out.getRows(), out.getDim(), out.getModel());
+        return List.of(
+                out.getWindowStartPosition(),
+                out.getWindowEndPosition(),
+                out.getWindowStartTimestamp(),
+                out.getWindowEndTimestamp(),
+                out.getLength(),
+                out.getRows(),
+                out.getDim(),
+                out.getModel());
     }
 }

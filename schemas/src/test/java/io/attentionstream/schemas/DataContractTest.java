@@ -33,94 +33,90 @@ class DataContractTest {
 
     @Test
     void sequenceEventRoundTripsWithFeatures() {
-        SequenceEvent event =
-                SequenceEvent.newBuilder()
-                        .setKey("sensor-7")
-                        .setPosition(42L)
-                        .setTimestamp(1_700_000_000_123L)
-                        .setFeatures(List.of(0.5f, -1.25f, 3.0f))
-                        .build();
+        SequenceEvent event = SequenceEvent.newBuilder()
+                .setKey("sensor-7")
+                .setPosition(42L)
+                .setTimestamp(1_700_000_000_123L)
+                .setFeatures(List.of(0.5f, -1.25f, 3.0f))
+                .build();
 
         SequenceEvent back = roundTrip(event, SequenceEvent.getClassSchema());
 
         assertThat(back).isEqualTo(event);
         assertThat(back.getToken()).isNull();
-        assertThat(back.getEndOfSequence()).as("end_of_sequence defaults to false").isFalse();
+        assertThat(back.getEndOfSequence())
+                .as("end_of_sequence defaults to false")
+                .isFalse();
     }
 
     @Test
     void sequenceEventRoundTripsWithToken() {
-        SequenceEvent event =
-                SequenceEvent.newBuilder()
-                        .setKey("doc-1")
-                        .setPosition(0L)
-                        .setTimestamp(5L)
-                        .setToken(999L)
-                        .setEndOfSequence(true)
-                        .build();
+        SequenceEvent event = SequenceEvent.newBuilder()
+                .setKey("doc-1")
+                .setPosition(0L)
+                .setTimestamp(5L)
+                .setToken(999L)
+                .setEndOfSequence(true)
+                .build();
 
         assertThat(roundTrip(event, SequenceEvent.getClassSchema())).isEqualTo(event);
     }
 
     @Test
     void attentionOutputRoundTrips() {
-        AttentionOutput output =
-                AttentionOutput.newBuilder()
-                        .setKey("k")
-                        .setWindowStartPosition(10L)
-                        .setWindowEndPosition(13L)
-                        .setWindowStartTimestamp(100L)
-                        .setWindowEndTimestamp(130L)
-                        .setLength(4)
-                        .setRows(1)
-                        .setDim(2)
-                        .setOutput(List.of(1f, 2f))
-                        .setModel("feature_attention")
-                        .setModelSha256("ab".repeat(32))
-                        .build();
+        AttentionOutput output = AttentionOutput.newBuilder()
+                .setKey("k")
+                .setWindowStartPosition(10L)
+                .setWindowEndPosition(13L)
+                .setWindowStartTimestamp(100L)
+                .setWindowEndTimestamp(130L)
+                .setLength(4)
+                .setRows(1)
+                .setDim(2)
+                .setOutput(List.of(1f, 2f))
+                .setModel("feature_attention")
+                .setModelSha256("ab".repeat(32))
+                .build();
 
         assertThat(roundTrip(output, AttentionOutput.getClassSchema())).isEqualTo(output);
     }
 
     @Test
     void attentionWeightsRoundTrips() {
-        AttentionWeights weights =
-                AttentionWeights.newBuilder()
-                        .setKey("k")
-                        .setWindowStartPosition(0L)
-                        .setWindowEndPosition(1L)
-                        .setWindowStartTimestamp(0L)
-                        .setWindowEndTimestamp(1L)
-                        .setLength(2)
-                        .setHeads(1)
-                        .setQueryRows(2)
-                        .setWeights(List.of(1f, 0f, 0.5f, 0.5f))
-                        .setModel("m")
-                        .setModelSha256("00")
-                        .build();
+        AttentionWeights weights = AttentionWeights.newBuilder()
+                .setKey("k")
+                .setWindowStartPosition(0L)
+                .setWindowEndPosition(1L)
+                .setWindowStartTimestamp(0L)
+                .setWindowEndTimestamp(1L)
+                .setLength(2)
+                .setHeads(1)
+                .setQueryRows(2)
+                .setWeights(List.of(1f, 0f, 0.5f, 0.5f))
+                .setModel("m")
+                .setModelSha256("00")
+                .build();
 
         assertThat(roundTrip(weights, AttentionWeights.getClassSchema())).isEqualTo(weights);
     }
 
     @Test
     void rejectedRecordRoundTripsWithAndWithoutSource() {
-        RejectedRecord fromSource =
-                RejectedRecord.newBuilder()
-                        .setSourceTopic("attention.input")
-                        .setSourcePartition(3)
-                        .setSourceOffset(1234L)
-                        .setKey("k")
-                        .setValue(ByteBuffer.wrap(new byte[] {1, 2, 3}))
-                        .setReason(RejectReason.MALFORMED)
-                        .setMessage("value is not a SequenceEvent")
-                        .setRejectedAt(99L)
-                        .build();
-        RejectedRecord afterWindowing =
-                RejectedRecord.newBuilder()
-                        .setReason(RejectReason.INFERENCE_FAILED)
-                        .setMessage("output held NaN")
-                        .setRejectedAt(100L)
-                        .build();
+        RejectedRecord fromSource = RejectedRecord.newBuilder()
+                .setSourceTopic("attention.input")
+                .setSourcePartition(3)
+                .setSourceOffset(1234L)
+                .setKey("k")
+                .setValue(ByteBuffer.wrap(new byte[] {1, 2, 3}))
+                .setReason(RejectReason.MALFORMED)
+                .setMessage("value is not a SequenceEvent")
+                .setRejectedAt(99L)
+                .build();
+        RejectedRecord afterWindowing = RejectedRecord.newBuilder()
+                .setReason(RejectReason.INFERENCE_FAILED)
+                .setMessage("output held NaN")
+                .setRejectedAt(100L)
+                .build();
 
         assertThat(roundTrip(fromSource, RejectedRecord.getClassSchema())).isEqualTo(fromSource);
         RejectedRecord back = roundTrip(afterWindowing, RejectedRecord.getClassSchema());
@@ -135,22 +131,51 @@ class DataContractTest {
                 .containsExactly("key", "position", "timestamp", "token", "features", "end_of_sequence");
         assertThat(fieldNames(AttentionOutput.getClassSchema()))
                 .containsExactly(
-                        "key", "window_start_position", "window_end_position",
-                        "window_start_timestamp", "window_end_timestamp", "length", "rows", "dim",
-                        "output", "model", "model_sha256");
+                        "key",
+                        "window_start_position",
+                        "window_end_position",
+                        "window_start_timestamp",
+                        "window_end_timestamp",
+                        "length",
+                        "rows",
+                        "dim",
+                        "output",
+                        "model",
+                        "model_sha256");
         assertThat(fieldNames(AttentionWeights.getClassSchema()))
                 .containsExactly(
-                        "key", "window_start_position", "window_end_position",
-                        "window_start_timestamp", "window_end_timestamp", "length", "heads",
-                        "query_rows", "weights", "model", "model_sha256");
+                        "key",
+                        "window_start_position",
+                        "window_end_position",
+                        "window_start_timestamp",
+                        "window_end_timestamp",
+                        "length",
+                        "heads",
+                        "query_rows",
+                        "weights",
+                        "model",
+                        "model_sha256");
         assertThat(fieldNames(RejectedRecord.getClassSchema()))
                 .containsExactly(
-                        "source_topic", "source_partition", "source_offset", "key", "value",
-                        "reason", "message", "rejected_at");
+                        "source_topic",
+                        "source_partition",
+                        "source_offset",
+                        "key",
+                        "value",
+                        "reason",
+                        "message",
+                        "rejected_at");
         assertThat(RejectedRecord.getClassSchema().getField("reason").schema().getEnumSymbols())
                 .containsExactly(
-                        "MALFORMED", "MISSING_PAYLOAD", "WRONG_INPUT_KIND", "BAD_DIMENSION",
-                        "NON_FINITE", "TOKEN_OUT_OF_RANGE", "OUT_OF_ORDER", "LATE", "OVERSIZED",
+                        "MALFORMED",
+                        "MISSING_PAYLOAD",
+                        "WRONG_INPUT_KIND",
+                        "BAD_DIMENSION",
+                        "NON_FINITE",
+                        "TOKEN_OUT_OF_RANGE",
+                        "OUT_OF_ORDER",
+                        "LATE",
+                        "OVERSIZED",
                         "INFERENCE_FAILED");
     }
 
@@ -175,8 +200,12 @@ class DataContractTest {
                 SchemaCompatibility.checkReaderWriterCompatibility(reader, writer);
         assertThat(compatibility.getType()).isEqualTo(SchemaCompatibilityType.COMPATIBLE);
 
-        SequenceEvent old =
-                SequenceEvent.newBuilder().setKey("k").setPosition(1L).setTimestamp(2L).setToken(3L).build();
+        SequenceEvent old = SequenceEvent.newBuilder()
+                .setKey("k")
+                .setPosition(1L)
+                .setTimestamp(2L)
+                .setToken(3L)
+                .build();
         GenericRecord read = readGeneric(encode(old, writer), writer, reader);
         assertThat(read.get("key").toString()).isEqualTo("k");
         assertThat(read.get("token")).isEqualTo(3L);
@@ -188,7 +217,8 @@ class DataContractTest {
         Schema writer = AttentionOutput.getClassSchema();
         Schema reader = withExtraField(writer, "source", null);
 
-        assertThat(SchemaCompatibility.checkReaderWriterCompatibility(reader, writer).getType())
+        assertThat(SchemaCompatibility.checkReaderWriterCompatibility(reader, writer)
+                        .getType())
                 .as("a field added without a default breaks old data, which is why the contract forbids it")
                 .isEqualTo(SchemaCompatibilityType.INCOMPATIBLE);
     }
@@ -197,7 +227,8 @@ class DataContractTest {
     void oldReaderStillReadsDataWrittenWithNewDefaultedField() throws IOException {
         Schema old = AttentionWeights.getClassSchema();
         Schema newer = withExtraField(old, "source", "unknown");
-        assertThat(SchemaCompatibility.checkReaderWriterCompatibility(old, newer).getType())
+        assertThat(SchemaCompatibility.checkReaderWriterCompatibility(old, newer)
+                        .getType())
                 .isEqualTo(SchemaCompatibilityType.COMPATIBLE);
     }
 

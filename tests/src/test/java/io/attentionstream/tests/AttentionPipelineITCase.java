@@ -8,14 +8,14 @@ import io.attentionstream.avro.AttentionOutput;
 import io.attentionstream.avro.AttentionWeights;
 import io.attentionstream.avro.RejectReason;
 import io.attentionstream.avro.RejectedRecord;
-import io.attentionstream.job.JobSetup;
-import io.attentionstream.tools.demo.SampleStream;
-import io.attentionstream.job.kafka.DeadLetterHeaders;
 import io.attentionstream.core.golden.GoldenCase;
 import io.attentionstream.core.model.InputKind;
 import io.attentionstream.core.window.Event;
 import io.attentionstream.core.window.SequenceEventCodec;
 import io.attentionstream.core.window.Window;
+import io.attentionstream.job.JobSetup;
+import io.attentionstream.job.kafka.DeadLetterHeaders;
+import io.attentionstream.tools.demo.SampleStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -42,7 +42,10 @@ class AttentionPipelineITCase extends PipelineTestBase {
         String modelName = kind == InputKind.FEATURES ? "feature_attention" : "token_attention";
         Topics topics = Topics.create("e2e-" + kind.cliName());
         SampleStream stream = new SampleStream(kind, 3, 40, 64, 1000, SampleStream.BAD_KINDS, 11);
-        GoldenCase golden = GoldenCase.all(modelName).stream().filter(c -> c.name().equals("b1_s7")).findFirst().orElseThrow();
+        GoldenCase golden = GoldenCase.all(modelName).stream()
+                .filter(c -> c.name().equals("b1_s7"))
+                .findFirst()
+                .orElseThrow();
         List<Event> goldenEvents = eventsOf(golden);
 
         List<SampleStream.Record> records = new ArrayList<>(stream.records());
@@ -51,8 +54,13 @@ class AttentionPipelineITCase extends PipelineTestBase {
         }
         produce(topics, records);
 
-        JobSetup setup = setup(config(topics).model(model(modelName))
-                .windowSize(N).stride(S).checkpointIntervalMs(500).bounded(true).batchSize(4));
+        JobSetup setup = setup(config(topics)
+                .model(model(modelName))
+                .windowSize(N)
+                .stride(S)
+                .checkpointIntervalMs(500)
+                .bounded(true)
+                .batchSize(4));
         runBounded(setup, 2);
 
         List<Event> valid = new ArrayList<>(stream.events());
@@ -66,20 +74,28 @@ class AttentionPipelineITCase extends PipelineTestBase {
         assertDeadLetters(kind, topics);
     }
 
-    private static void assertGoldenWindowEqualsPyTorch(GoldenCase golden, List<AttentionOutput> outputs, List<AttentionWeights> weights) {
+    private static void assertGoldenWindowEqualsPyTorch(
+            GoldenCase golden, List<AttentionOutput> outputs, List<AttentionWeights> weights) {
         String key = goldenKey(golden);
-        AttentionOutput out = outputs.stream().filter(o -> o.getKey().equals(key)).findFirst().orElseThrow();
-        AttentionWeights w = weights.stream().filter(x -> x.getKey().equals(key)).findFirst().orElseThrow();
-        assertThat(maxAbsDiff(ExactlyOnce.floats(out.getOutput()), golden.expectedOutput(0))).as("golden output").isLessThanOrEqualTo(VS_PYTORCH);
-        assertThat(maxAbsDiff(ExactlyOnce.floats(w.getWeights()), golden.expectedWeights(0))).as("golden weights").isLessThanOrEqualTo(VS_PYTORCH);
+        AttentionOutput out =
+                outputs.stream().filter(o -> o.getKey().equals(key)).findFirst().orElseThrow();
+        AttentionWeights w =
+                weights.stream().filter(x -> x.getKey().equals(key)).findFirst().orElseThrow();
+        assertThat(maxAbsDiff(ExactlyOnce.floats(out.getOutput()), golden.expectedOutput(0)))
+                .as("golden output")
+                .isLessThanOrEqualTo(VS_PYTORCH);
+        assertThat(maxAbsDiff(ExactlyOnce.floats(w.getWeights()), golden.expectedWeights(0)))
+                .as("golden weights")
+                .isLessThanOrEqualTo(VS_PYTORCH);
     }
 
     private static void assertDeadLetters(InputKind kind, Topics topics) {
         List<ConsumerRecord<byte[], byte[]>> raw = readCommittedRaw(topics.dlq());
         List<RejectedRecord> dead = readCommitted(topics.dlq(), RejectedRecord.class);
-        Map<RejectReason, Long> byReason = dead.stream().collect(Collectors.groupingBy(RejectedRecord::getReason, Collectors.counting()));
-        Map<RejectReason, Long> expected = new HashMap<>(Map.of(
-                RejectReason.MALFORMED, 2L, RejectReason.OUT_OF_ORDER, 1L, RejectReason.MISSING_PAYLOAD, 1L));
+        Map<RejectReason, Long> byReason =
+                dead.stream().collect(Collectors.groupingBy(RejectedRecord::getReason, Collectors.counting()));
+        Map<RejectReason, Long> expected = new HashMap<>(
+                Map.of(RejectReason.MALFORMED, 2L, RejectReason.OUT_OF_ORDER, 1L, RejectReason.MISSING_PAYLOAD, 1L));
         if (kind == InputKind.FEATURES) {
             expected.put(RejectReason.BAD_DIMENSION, 1L);
             expected.put(RejectReason.NON_FINITE, 1L);
@@ -93,7 +109,12 @@ class AttentionPipelineITCase extends PipelineTestBase {
             assertThat(d.getSourceTopic()).isEqualTo(topics.input());
             assertThat(d.getSourceOffset()).isNotNull();
             assertThat(d.getMessage()).isNotBlank();
-            assertThat(new String(raw.get(i).headers().lastHeader(DeadLetterHeaders.HEADER_REASON).value(), StandardCharsets.UTF_8))
+            assertThat(new String(
+                            raw.get(i)
+                                    .headers()
+                                    .lastHeader(DeadLetterHeaders.HEADER_REASON)
+                                    .value(),
+                            StandardCharsets.UTF_8))
                     .isEqualTo(d.getReason().name());
         }
     }
@@ -108,11 +129,15 @@ class AttentionPipelineITCase extends PipelineTestBase {
         List<Event> events = new ArrayList<>();
         for (int i = 0; i < w.length; i++) {
             long ts = 1_700_000_000_000L + i;
-            events.add(w.isTokens()
-                    ? Event.ofToken(goldenKey(c), i, ts, w.tokens[i])
-                    : Event.ofFeatures(goldenKey(c), i, ts, java.util.Arrays.copyOfRange(w.features, i * 64, (i + 1) * 64)));
+            events.add(
+                    w.isTokens()
+                            ? Event.ofToken(goldenKey(c), i, ts, w.tokens[i])
+                            : Event.ofFeatures(
+                                    goldenKey(c),
+                                    i,
+                                    ts,
+                                    java.util.Arrays.copyOfRange(w.features, i * 64, (i + 1) * 64)));
         }
         return events;
     }
-
 }

@@ -1,16 +1,15 @@
 package io.attentionstream.tests;
 
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.attentionstream.avro.AttentionOutput;
 import io.attentionstream.avro.AttentionWeights;
+import io.attentionstream.core.model.InputKind;
+import io.attentionstream.core.window.Event;
 import io.attentionstream.job.AttentionJob;
 import io.attentionstream.job.JobSetup;
 import io.attentionstream.job.StartupChecks;
 import io.attentionstream.tools.demo.SampleStream;
-import io.attentionstream.core.model.InputKind;
-import io.attentionstream.core.window.Event;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -32,10 +31,17 @@ class BackpressureCheckpointsITCase extends PipelineTestBase {
     @Test
     void checkpointsCompleteWithinTheirTimeoutUnderBackpressure() throws Exception {
         Topics topics = Topics.create("backpressure");
-        List<Event> events = Streams.endingEveryKey(new SampleStream(InputKind.FEATURES, 4, 400, 64, 1000, 0, 51).events());
+        List<Event> events =
+                Streams.endingEveryKey(new SampleStream(InputKind.FEATURES, 4, 400, 64, 1000, 0, 51).events());
         produce(topics, Streams.records(events));
-        JobSetup setup = setup(config(topics).model(model("feature_attention"))
-                .windowSize(N).stride(1).checkpointIntervalMs(200).batchSize(8).bounded(true).parallelism(2));
+        JobSetup setup = setup(config(topics)
+                .model(model("feature_attention"))
+                .windowSize(N)
+                .stride(1)
+                .checkpointIntervalMs(200)
+                .batchSize(8)
+                .bounded(true)
+                .parallelism(2));
         StartupChecks.check(setup, Duration.ofSeconds(30));
         SlowCheckpointCounter<AttentionOutput> slow = new SlowCheckpointCounter<>("slow-sink-path", 8);
         Configuration config = new Configuration();
@@ -51,10 +57,21 @@ class BackpressureCheckpointsITCase extends PipelineTestBase {
         double seconds = (System.nanoTime() - start) / 1e9;
 
         int windows = ReferenceWindows.of(events, N, 1).size();
-        assertThat(seconds).as("the slow path really held the job back (%d windows × 8 ms over 2 subtasks)", windows)
+        assertThat(seconds)
+                .as("the slow path really held the job back (%d windows × 8 ms over 2 subtasks)", windows)
                 .isGreaterThan(windows * 0.008 / 2 * 0.8);
-        assertThat(slow.completed()).as("checkpoints completed while backpressured over %.1f s (%d declined as tasks finished)", seconds, slow.aborted()).isGreaterThanOrEqualTo(3);
-        ExactlyOnce.assertOutputs(topics, events, N, 1, "feature_attention",
-                readCommitted(topics.output(), AttentionOutput.class), readCommitted(topics.weights(), AttentionWeights.class));
+        assertThat(slow.completed())
+                .as(
+                        "checkpoints completed while backpressured over %.1f s (%d declined as tasks finished)",
+                        seconds, slow.aborted())
+                .isGreaterThanOrEqualTo(3);
+        ExactlyOnce.assertOutputs(
+                topics,
+                events,
+                N,
+                1,
+                "feature_attention",
+                readCommitted(topics.output(), AttentionOutput.class),
+                readCommitted(topics.weights(), AttentionWeights.class));
     }
 }

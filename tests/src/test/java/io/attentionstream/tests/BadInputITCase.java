@@ -1,21 +1,20 @@
 package io.attentionstream.tests;
 
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.attentionstream.avro.AttentionOutput;
 import io.attentionstream.avro.AttentionWeights;
 import io.attentionstream.avro.RejectReason;
 import io.attentionstream.avro.RejectedRecord;
+import io.attentionstream.core.model.InputKind;
+import io.attentionstream.core.window.Event;
+import io.attentionstream.core.window.SequenceEventCodec;
+import io.attentionstream.core.window.Window;
 import io.attentionstream.job.AttentionJob;
 import io.attentionstream.job.JobSetup;
 import io.attentionstream.job.StartupChecks;
 import io.attentionstream.tools.demo.SampleStream;
 import io.attentionstream.tools.kafka.AvroRecords;
-import io.attentionstream.core.model.InputKind;
-import io.attentionstream.core.window.Event;
-import io.attentionstream.core.window.SequenceEventCodec;
-import io.attentionstream.core.window.Window;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -45,26 +44,71 @@ class BadInputITCase extends PipelineTestBase {
 
     @Test
     void badFeatureRecordsAreSetAsideAndGoodOnesFlow() throws Exception {
-        List<Event> good = Streams.endingEveryKey(new SampleStream(InputKind.FEATURES, 4, 30, DIM, 1000, 0, 21).events());
+        List<Event> good =
+                Streams.endingEveryKey(new SampleStream(InputKind.FEATURES, 4, 30, DIM, 1000, 0, 21).events());
         String key = good.get(0).key; // sensor-0, whose positions 0..29 are good
         List<Bad> before = List.of(
                 bad("random bytes", key, randomBytes(53), RejectReason.MALFORMED),
-                bad("truncated Avro", key, Arrays.copyOf(SequenceEventCodec.encode(features(key, 100, T0, DIM)), 20), RejectReason.MALFORMED),
+                bad(
+                        "truncated Avro",
+                        key,
+                        Arrays.copyOf(SequenceEventCodec.encode(features(key, 100, T0, DIM)), 20),
+                        RejectReason.MALFORMED),
                 bad("another schema", key, otherSchema(), RejectReason.MALFORMED),
                 new Bad("tombstone", key.getBytes(StandardCharsets.UTF_8), null, RejectReason.MALFORMED),
-                bad("missing payload", key, SequenceEventCodec.encode(event(key, 101, T0)), RejectReason.MISSING_PAYLOAD),
-                bad("features and token", key, SequenceEventCodec.encode(bothPayloads(key, 102)), RejectReason.WRONG_INPUT_KIND),
-                bad("token on a feature stream", key, SequenceEventCodec.encode(Event.ofToken(key, 103, T0, 7)), RejectReason.WRONG_INPUT_KIND),
-                bad("wrong dimension", key, SequenceEventCodec.encode(features(key, 104, T0, DIM - 1)), RejectReason.BAD_DIMENSION),
-                bad("NaN", key, SequenceEventCodec.encode(withValue(features(key, 105, T0, DIM), Float.NaN)), RejectReason.NON_FINITE),
-                bad("+Inf", key, SequenceEventCodec.encode(withValue(features(key, 106, T0, DIM), Float.POSITIVE_INFINITY)), RejectReason.NON_FINITE),
-                bad("-Inf", key, SequenceEventCodec.encode(withValue(features(key, 107, T0, DIM), Float.NEGATIVE_INFINITY)), RejectReason.NON_FINITE),
-                bad("negative position", "fresh-key", SequenceEventCodec.encode(features("fresh-key", -5, T0, DIM)), RejectReason.OUT_OF_ORDER),
+                bad(
+                        "missing payload",
+                        key,
+                        SequenceEventCodec.encode(event(key, 101, T0)),
+                        RejectReason.MISSING_PAYLOAD),
+                bad(
+                        "features and token",
+                        key,
+                        SequenceEventCodec.encode(bothPayloads(key, 102)),
+                        RejectReason.WRONG_INPUT_KIND),
+                bad(
+                        "token on a feature stream",
+                        key,
+                        SequenceEventCodec.encode(Event.ofToken(key, 103, T0, 7)),
+                        RejectReason.WRONG_INPUT_KIND),
+                bad(
+                        "wrong dimension",
+                        key,
+                        SequenceEventCodec.encode(features(key, 104, T0, DIM - 1)),
+                        RejectReason.BAD_DIMENSION),
+                bad(
+                        "NaN",
+                        key,
+                        SequenceEventCodec.encode(withValue(features(key, 105, T0, DIM), Float.NaN)),
+                        RejectReason.NON_FINITE),
+                bad(
+                        "+Inf",
+                        key,
+                        SequenceEventCodec.encode(withValue(features(key, 106, T0, DIM), Float.POSITIVE_INFINITY)),
+                        RejectReason.NON_FINITE),
+                bad(
+                        "-Inf",
+                        key,
+                        SequenceEventCodec.encode(withValue(features(key, 107, T0, DIM), Float.NEGATIVE_INFINITY)),
+                        RejectReason.NON_FINITE),
+                bad(
+                        "negative position",
+                        "fresh-key",
+                        SequenceEventCodec.encode(features("fresh-key", -5, T0, DIM)),
+                        RejectReason.OUT_OF_ORDER),
                 bad("oversized", key, SequenceEventCodec.encode(features(key, 108, T0, 2000)), RejectReason.OVERSIZED));
         // After the first half of the good stream: positions the key already had.
         List<Bad> after = List.of(
-                bad("repeated position", key, SequenceEventCodec.encode(features(key, 3, T0 + 300, DIM)), RejectReason.OUT_OF_ORDER),
-                bad("decreasing position", key, SequenceEventCodec.encode(features(key, 1, T0 + 100, DIM)), RejectReason.OUT_OF_ORDER),
+                bad(
+                        "repeated position",
+                        key,
+                        SequenceEventCodec.encode(features(key, 3, T0 + 300, DIM)),
+                        RejectReason.OUT_OF_ORDER),
+                bad(
+                        "decreasing position",
+                        key,
+                        SequenceEventCodec.encode(features(key, 1, T0 + 100, DIM)),
+                        RejectReason.OUT_OF_ORDER),
                 bad("late", key, SequenceEventCodec.encode(features(key, 10_000, 1L, DIM)), RejectReason.LATE));
         runAndCheck(InputKind.FEATURES, "feature_attention", good, before, after);
     }
@@ -74,16 +118,34 @@ class BadInputITCase extends PipelineTestBase {
         List<Event> good = Streams.endingEveryKey(new SampleStream(InputKind.TOKENS, 3, 20, DIM, 1000, 0, 22).events());
         String key = good.get(0).key;
         List<Bad> before = List.of(
-                bad("token above the vocabulary", key, SequenceEventCodec.encode(Event.ofToken(key, 100, T0, 1000)), RejectReason.TOKEN_OUT_OF_RANGE),
-                bad("negative token", key, SequenceEventCodec.encode(Event.ofToken(key, 101, T0, -1)), RejectReason.TOKEN_OUT_OF_RANGE),
-                bad("features on a token stream", key, SequenceEventCodec.encode(features(key, 102, T0, DIM)), RejectReason.WRONG_INPUT_KIND));
+                bad(
+                        "token above the vocabulary",
+                        key,
+                        SequenceEventCodec.encode(Event.ofToken(key, 100, T0, 1000)),
+                        RejectReason.TOKEN_OUT_OF_RANGE),
+                bad(
+                        "negative token",
+                        key,
+                        SequenceEventCodec.encode(Event.ofToken(key, 101, T0, -1)),
+                        RejectReason.TOKEN_OUT_OF_RANGE),
+                bad(
+                        "features on a token stream",
+                        key,
+                        SequenceEventCodec.encode(features(key, 102, T0, DIM)),
+                        RejectReason.WRONG_INPUT_KIND));
         runAndCheck(InputKind.TOKENS, "token_attention", good, before, List.of());
     }
 
-    private void runAndCheck(InputKind kind, String modelName, List<Event> good, List<Bad> before, List<Bad> after) throws Exception {
+    private void runAndCheck(InputKind kind, String modelName, List<Event> good, List<Bad> before, List<Bad> after)
+            throws Exception {
         Topics topics = Topics.create("bad-" + kind.cliName());
-        JobSetup setup = setup(config(topics).model(model(modelName))
-                .windowSize(N).stride(S).checkpointIntervalMs(300).maxRecordBytes(4096).parallelism(2));
+        JobSetup setup = setup(config(topics)
+                .model(model(modelName))
+                .windowSize(N)
+                .stride(S)
+                .checkpointIntervalMs(300)
+                .maxRecordBytes(4096)
+                .parallelism(2));
         StartupChecks.check(setup, Duration.ofSeconds(30));
         JobClient job = AttentionJob.kafka(setup).start(environment(2));
         Map<KeyedProducer.Coordinates, Bad> badAt = new LinkedHashMap<>();
@@ -98,7 +160,9 @@ class BadInputITCase extends PipelineTestBase {
             send(topics, Streams.records(good.subList(half, good.size())), List.of());
             awaitCommitted(topics.output(), expected.size());
             awaitCommitted(topics.dlq(), badAt.size());
-            assertThat(job.getJobStatus().get()).as("the job never failed (it has no restarts)").isEqualTo(JobStatus.RUNNING);
+            assertThat(job.getJobStatus().get())
+                    .as("the job never failed (it has no restarts)")
+                    .isEqualTo(JobStatus.RUNNING);
         } finally {
             job.cancel().get();
         }
@@ -107,22 +171,36 @@ class BadInputITCase extends PipelineTestBase {
         for (RejectedRecord d : readCommitted(topics.dlq(), RejectedRecord.class)) {
             assertThat(d.getSourceTopic()).isEqualTo(topics.input());
             KeyedProducer.Coordinates at = new KeyedProducer.Coordinates(d.getSourcePartition(), d.getSourceOffset());
-            assertThat(rejected.put(at, d.getReason())).as("dead letter for %s only once", at).isNull();
+            assertThat(rejected.put(at, d.getReason()))
+                    .as("dead letter for %s only once", at)
+                    .isNull();
             Bad bad = badAt.get(at);
-            assertThat(bad).as("a dead letter for a record that was bad: %s %s", at, d).isNotNull();
+            assertThat(bad)
+                    .as("a dead letter for a record that was bad: %s %s", at, d)
+                    .isNotNull();
             assertThat(d.getMessage()).as(bad.what()).isNotBlank();
-            if (bad.value() != null && (d.getReason() == RejectReason.MALFORMED || d.getReason() == RejectReason.OVERSIZED)) {
-                assertThat(bytes(d.getValue())).as("original bytes of %s", bad.what()).isEqualTo(bad.value());
+            if (bad.value() != null
+                    && (d.getReason() == RejectReason.MALFORMED || d.getReason() == RejectReason.OVERSIZED)) {
+                assertThat(bytes(d.getValue()))
+                        .as("original bytes of %s", bad.what())
+                        .isEqualTo(bad.value());
             }
         }
         Map<KeyedProducer.Coordinates, RejectReason> expectedReasons = new LinkedHashMap<>();
         badAt.forEach((at, bad) -> expectedReasons.put(at, bad.reason()));
         assertThat(rejected).as("every bad record once, with its reason").isEqualTo(expectedReasons);
-        ExactlyOnce.assertOutputs(topics, good, N, S, modelName,
-                readCommitted(topics.output(), AttentionOutput.class), readCommitted(topics.weights(), AttentionWeights.class));
+        ExactlyOnce.assertOutputs(
+                topics,
+                good,
+                N,
+                S,
+                modelName,
+                readCommitted(topics.output(), AttentionOutput.class),
+                readCommitted(topics.weights(), AttentionWeights.class));
     }
 
-    private static Map<KeyedProducer.Coordinates, Bad> send(Topics topics, List<SampleStream.Record> goodRecords, List<Bad> bads) {
+    private static Map<KeyedProducer.Coordinates, Bad> send(
+            Topics topics, List<SampleStream.Record> goodRecords, List<Bad> bads) {
         List<SampleStream.Record> records = new ArrayList<>(goodRecords);
         bads.forEach(b -> records.add(new SampleStream.Record(b.key(), b.value())));
         List<KeyedProducer.Coordinates> at = KeyedProducer.send(kafka.clientProperties(), topics.input(), records);
@@ -170,9 +248,19 @@ class BadInputITCase extends PipelineTestBase {
 
     /** An AttentionOutput datum: valid Avro, but not a SequenceEvent. */
     private static byte[] otherSchema() {
-        return AvroRecords.encode(AttentionOutput.newBuilder().setKey("k").setWindowStartPosition(10).setWindowEndPosition(13)
-                .setWindowStartTimestamp(5).setWindowEndTimestamp(6).setLength(4).setRows(1).setDim(2)
-                .setOutput(List.of(1f, 2f)).setModel("m").setModelSha256("00").build());
+        return AvroRecords.encode(AttentionOutput.newBuilder()
+                .setKey("k")
+                .setWindowStartPosition(10)
+                .setWindowEndPosition(13)
+                .setWindowStartTimestamp(5)
+                .setWindowEndTimestamp(6)
+                .setLength(4)
+                .setRows(1)
+                .setDim(2)
+                .setOutput(List.of(1f, 2f))
+                .setModel("m")
+                .setModelSha256("00")
+                .build());
     }
 
     private static byte[] bytes(ByteBuffer buffer) {

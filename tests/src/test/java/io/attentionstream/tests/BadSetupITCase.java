@@ -3,13 +3,13 @@ package io.attentionstream.tests;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.attentionstream.core.model.AttentionModel;
 import io.attentionstream.job.JobSetup;
 import io.attentionstream.job.SetupException;
 import io.attentionstream.job.StartupChecks;
-import io.attentionstream.tools.cli.AttentionStreamCli;
 import io.attentionstream.job.config.JobConfig;
+import io.attentionstream.tools.cli.AttentionStreamCli;
 import io.attentionstream.tools.local.LocalKafka;
-import io.attentionstream.core.model.AttentionModel;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -42,13 +42,17 @@ class BadSetupITCase extends PipelineTestBase {
         all.addAll(List.of(topics.args()));
         all.addAll(Arrays.asList(args));
         StringWriter err = new StringWriter();
-        int code = AttentionStreamCli.execute(new PrintWriter(new StringWriter()), new PrintWriter(err, true), all.toArray(new String[0]));
+        int code = AttentionStreamCli.execute(
+                new PrintWriter(new StringWriter()), new PrintWriter(err, true), all.toArray(new String[0]));
         return new Outcome(code, err.toString());
     }
 
     private static void assertStopsAtStart(Topics topics, Outcome outcome, String... mustMention) {
         assertThat(outcome.exitCode()).as(outcome.stderr()).isEqualTo(AttentionStreamCli.EXIT_SETUP);
-        assertThat(outcome.message()).startsWith("attention-stream: ").doesNotContain("\n").doesNotContain("Exception");
+        assertThat(outcome.message())
+                .startsWith("attention-stream: ")
+                .doesNotContain("\n")
+                .doesNotContain("Exception");
         for (String s : mustMention) {
             assertThat(outcome.message()).contains(s);
         }
@@ -62,7 +66,10 @@ class BadSetupITCase extends PipelineTestBase {
      */
     private static void assertNothingConsumed(Topics topics) {
         try (Admin admin = Admin.create(kafka.clientProperties())) {
-            assertThat(admin.listConsumerGroupOffsets("attention-stream").partitionsToOffsetAndMetadata().get().keySet())
+            assertThat(admin.listConsumerGroupOffsets("attention-stream")
+                            .partitionsToOffsetAndMetadata()
+                            .get()
+                            .keySet())
                     .noneMatch(partition -> partition.topic().equals(topics.input()));
         } catch (Exception e) {
             throw new AssertionError(e);
@@ -92,15 +99,22 @@ class BadSetupITCase extends PipelineTestBase {
     @Test
     void digestMismatch() {
         Topics t = Topics.create("setup");
-        String actual = io.attentionstream.core.model.Sha256.hex(AttentionModel.readModelFile(model("feature_attention")));
-        assertStopsAtStart(t, run(t, "--model", featureModel(), "--model-sha256", "ab".repeat(32)),
-                "--model-sha256", actual, "ab".repeat(32));
+        String actual =
+                io.attentionstream.core.model.Sha256.hex(AttentionModel.readModelFile(model("feature_attention")));
+        assertStopsAtStart(
+                t,
+                run(t, "--model", featureModel(), "--model-sha256", "ab".repeat(32)),
+                "--model-sha256",
+                actual,
+                "ab".repeat(32));
     }
 
     @Test
     void tokenModelForAFeatureStream() {
         Topics t = Topics.create("setup");
-        assertStopsAtStart(t, run(t, "--model", model("token_attention").toString(), "--input-kind", "features"),
+        assertStopsAtStart(
+                t,
+                run(t, "--model", model("token_attention").toString(), "--input-kind", "features"),
                 "--input-kind tokens");
     }
 
@@ -113,22 +127,40 @@ class BadSetupITCase extends PipelineTestBase {
     @Test
     void windowModelInIncrementalModeNamesTheMissingInputs() {
         Topics t = Topics.create("setup");
-        assertStopsAtStart(t, run(t, "--mode", "incremental", "--model", featureModel()),
-                "past_keys", "past_values", "past_mask", "--mode incremental");
+        assertStopsAtStart(
+                t,
+                run(t, "--mode", "incremental", "--model", featureModel()),
+                "past_keys",
+                "past_values",
+                "past_mask",
+                "--mode incremental");
     }
 
     @Test
     void incrementalModeNeedsStrideOne() {
         Topics t = Topics.create("setup");
-        assertStopsAtStart(t, run(t, "--mode", "incremental", "--model", model("incremental_feature_attention").toString(),
-                "--window-size", "8", "--stride", "2"), "--stride");
+        assertStopsAtStart(
+                t,
+                run(
+                        t,
+                        "--mode",
+                        "incremental",
+                        "--model",
+                        model("incremental_feature_attention").toString(),
+                        "--window-size",
+                        "8",
+                        "--stride",
+                        "2"),
+                "--stride");
     }
 
     @Test
     void renamedInputIsLookedUpByTheGivenName() {
         Topics t = Topics.create("setup");
-        assertStopsAtStart(t, run(t, "--model", featureModel(), "--tensor-name", "x=features"), "'features'", "[x, pad_mask]");
-        assertStopsAtStart(t, run(t, "--model", featureModel(), "--tensor-name", "query=q"), "--tensor-name", "unknown role");
+        assertStopsAtStart(
+                t, run(t, "--model", featureModel(), "--tensor-name", "x=features"), "'features'", "[x, pad_mask]");
+        assertStopsAtStart(
+                t, run(t, "--model", featureModel(), "--tensor-name", "query=q"), "--tensor-name", "unknown role");
     }
 
     @Test
@@ -147,22 +179,37 @@ class BadSetupITCase extends PipelineTestBase {
     @Test
     void transactionTimeoutAboveTheBrokersMaximum() {
         Topics t = Topics.create("setup");
-        assertStopsAtStart(t, run(t, "--model", featureModel(), "--transaction-timeout-ms", "3600000"),
-                "--transaction-timeout-ms", "transaction.max.timeout.ms", "900000");
+        assertStopsAtStart(
+                t,
+                run(t, "--model", featureModel(), "--transaction-timeout-ms", "3600000"),
+                "--transaction-timeout-ms",
+                "transaction.max.timeout.ms",
+                "900000");
     }
 
     @Test
     void transactionTimeoutBelowTheCheckpointInterval() {
         Topics t = Topics.create("setup");
-        assertStopsAtStart(t, run(t, "--model", featureModel(), "--transaction-timeout-ms", "5000", "--checkpoint-interval-ms", "10000"),
-                "--transaction-timeout-ms", "--checkpoint-interval-ms");
+        assertStopsAtStart(
+                t,
+                run(
+                        t,
+                        "--model",
+                        featureModel(),
+                        "--transaction-timeout-ms",
+                        "5000",
+                        "--checkpoint-interval-ms",
+                        "10000"),
+                "--transaction-timeout-ms",
+                "--checkpoint-interval-ms");
     }
 
     @Test
     void weightsRecordTooLargeForTheProducer() {
         Topics t = Topics.create("setup");
         // 4 heads × 512 × 512 floats: 4 MiB, above the default max.request.size of 1 MiB.
-        assertStopsAtStart(t, run(t, "--model", featureModel(), "--window-size", "512"), "--weights last-row", "max.request.size");
+        assertStopsAtStart(
+                t, run(t, "--model", featureModel(), "--window-size", "512"), "--weights last-row", "max.request.size");
     }
 
     @Test
@@ -175,7 +222,10 @@ class BadSetupITCase extends PipelineTestBase {
     @Test
     void brokerThatDoesNotAnswer() {
         // A port nothing listens on: the admin client gets no answer within the check's timeout.
-        JobConfig config = JobConfig.builder().bootstrapServers("127.0.0.1:1").model(Path.of(featureModel())).build();
+        JobConfig config = JobConfig.builder()
+                .bootstrapServers("127.0.0.1:1")
+                .model(Path.of(featureModel()))
+                .build();
         assertThatThrownBy(() -> StartupChecks.check(JobSetup.resolve(config), Duration.ofSeconds(3)))
                 .isInstanceOf(SetupException.class)
                 .hasMessageContaining("No Kafka broker answered at 127.0.0.1:1")
@@ -184,12 +234,17 @@ class BadSetupITCase extends PipelineTestBase {
 
     @Test
     void missingTopicsAreCreatedWhenTheBrokerCreatesTopics() throws Exception {
-        try (LocalKafka autoCreating = LocalKafka.start(LocalKafka.Options.builder().autoCreateTopics(true).build())) {
-            JobConfig config = JobConfig.builder().bootstrapServers(autoCreating.bootstrapServers())
-                    .model(Path.of(featureModel())).topics("auto.in", "auto.out", "auto.weights", "auto.dlq").build();
+        try (LocalKafka autoCreating = LocalKafka.start(
+                LocalKafka.Options.builder().autoCreateTopics(true).build())) {
+            JobConfig config = JobConfig.builder()
+                    .bootstrapServers(autoCreating.bootstrapServers())
+                    .model(Path.of(featureModel()))
+                    .topics("auto.in", "auto.out", "auto.weights", "auto.dlq")
+                    .build();
             StartupChecks.check(JobSetup.resolve(config), Duration.ofSeconds(30));
             try (Admin admin = Admin.create(autoCreating.clientProperties())) {
-                assertThat(admin.listTopics().names().get()).contains("auto.in", "auto.out", "auto.weights", "auto.dlq");
+                assertThat(admin.listTopics().names().get())
+                        .contains("auto.in", "auto.out", "auto.weights", "auto.dlq");
             }
         }
     }

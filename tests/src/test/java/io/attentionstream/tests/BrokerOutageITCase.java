@@ -1,15 +1,14 @@
 package io.attentionstream.tests;
 
-
 import io.attentionstream.avro.AttentionOutput;
 import io.attentionstream.avro.AttentionWeights;
+import io.attentionstream.core.model.InputKind;
+import io.attentionstream.core.window.Event;
 import io.attentionstream.job.AttentionJob;
 import io.attentionstream.job.JobSetup;
 import io.attentionstream.job.StartupChecks;
 import io.attentionstream.tools.demo.SampleStream;
 import io.attentionstream.tools.local.LocalKafka;
-import io.attentionstream.core.model.InputKind;
-import io.attentionstream.core.window.Event;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.configuration.Configuration;
@@ -50,10 +49,18 @@ class BrokerOutageITCase extends PipelineTestBase {
     @Test
     void outputIsExactlyOnceAcrossABrokerRestart() throws Exception {
         Topics topics = Topics.create("outage");
-        List<Event> events = Streams.endingEveryKey(new SampleStream(InputKind.FEATURES, 4, 50, 64, 1000, 0, 31).events());
+        List<Event> events =
+                Streams.endingEveryKey(new SampleStream(InputKind.FEATURES, 4, 50, 64, 1000, 0, 31).events());
         int split = events.size() / 2;
-        JobSetup setup = setup(config(topics).model(model("feature_attention"))
-                .windowSize(N).stride(S).checkpointIntervalMs(500).batchSize(4).parallelism(2).kafkaProperty("reconnect.backoff.max.ms", "500").kafkaProperty("request.timeout.ms", "5000"));
+        JobSetup setup = setup(config(topics)
+                .model(model("feature_attention"))
+                .windowSize(N)
+                .stride(S)
+                .checkpointIntervalMs(500)
+                .batchSize(4)
+                .parallelism(2)
+                .kafkaProperty("reconnect.backoff.max.ms", "500")
+                .kafkaProperty("request.timeout.ms", "5000"));
         StartupChecks.check(setup, Duration.ofSeconds(30));
         Configuration config = new Configuration();
         config.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
@@ -74,7 +81,13 @@ class BrokerOutageITCase extends PipelineTestBase {
         } finally {
             job.cancel().get();
         }
-        ExactlyOnce.assertOutputs(topics, events, N, S, "feature_attention",
-                readCommitted(topics.output(), AttentionOutput.class), readCommitted(topics.weights(), AttentionWeights.class));
+        ExactlyOnce.assertOutputs(
+                topics,
+                events,
+                N,
+                S,
+                "feature_attention",
+                readCommitted(topics.output(), AttentionOutput.class),
+                readCommitted(topics.weights(), AttentionWeights.class));
     }
 }

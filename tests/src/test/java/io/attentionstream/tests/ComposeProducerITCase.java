@@ -37,14 +37,29 @@ class ComposeProducerITCase extends PipelineTestBase {
     @Test
     void theToolsCliJarBesideFlinksLibProducesTheSampleStream(@TempDir Path dir) throws Exception {
         Topics topics = Topics.create("compose-producer");
-        String classpath = FlinkLibClasspath.of(System.getProperty("java.class.path"), List.of())
-                + File.pathSeparator + cliJar();
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", classpath, CLI, "produce", "--bootstrap-servers", kafka.bootstrapServers(),
-                "--input-topic", topics.input(), "--kind", "features", "--keys", Integer.toString(KEYS),
-                "--events", Integer.toString(EVENTS)));
+        String classpath =
+                FlinkLibClasspath.of(System.getProperty("java.class.path"), List.of()) + File.pathSeparator + cliJar();
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                classpath,
+                CLI,
+                "produce",
+                "--bootstrap-servers",
+                kafka.bootstrapServers(),
+                "--input-topic",
+                topics.input(),
+                "--kind",
+                "features",
+                "--keys",
+                Integer.toString(KEYS),
+                "--events",
+                Integer.toString(EVENTS)));
         Path log = dir.resolve("producer.log");
-        Process producer = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process producer = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         boolean ended = producer.waitFor(120, TimeUnit.SECONDS);
         if (!ended) {
             producer.destroyForcibly();
@@ -54,7 +69,9 @@ class ComposeProducerITCase extends PipelineTestBase {
         assertThat(producer.exitValue()).as("exit code; output:%n%s", output).isZero();
 
         List<ConsumerRecord<byte[], byte[]>> records = readCommittedRaw(topics.input());
-        assertThat(records).as("records on %s; producer output:%n%s", topics.input(), output).hasSize(KEYS * EVENTS);
+        assertThat(records)
+                .as("records on %s; producer output:%n%s", topics.input(), output)
+                .hasSize(KEYS * EVENTS);
         Set<String> keys = new HashSet<>();
         for (ConsumerRecord<byte[], byte[]> r : records) {
             Event e = SequenceEventCodec.decode(r.value());
@@ -69,10 +86,13 @@ class ComposeProducerITCase extends PipelineTestBase {
     private static Path cliJar() {
         Path target = GoldenCase.modelsDir().getParent().resolve("tools").resolve("target");
         try (Stream<Path> jars = Files.list(target)) {
-            return jars.filter(p -> p.getFileName().toString().matches("attention-stream-tools-.*-cli\\.jar")).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("No CLI jar in " + target + ": build it with `mvn -B package -DskipTests`."));
+            return jars.filter(p -> p.getFileName().toString().matches("attention-stream-tools-.*-cli\\.jar"))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalStateException(
+                            "No CLI jar in " + target + ": build it with `mvn -B package -DskipTests`."));
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot list " + target + ": build the tools with `mvn -B package -DskipTests`.", e);
+            throw new UncheckedIOException(
+                    "Cannot list " + target + ": build the tools with `mvn -B package -DskipTests`.", e);
         }
     }
 }

@@ -1,6 +1,5 @@
 package io.attentionstream.tests;
 
-
 import static io.attentionstream.core.golden.Tolerance.VS_PYTORCH;
 import static io.attentionstream.core.golden.Tolerance.maxAbsDiff;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,34 +29,63 @@ final class ExactlyOnce {
     /** Figures of one check, for the tests' reports. */
     record Tally(int expected, int received, int duplicates, int missing) {}
 
-    static Tally assertOutputs(PipelineTestBase.Topics topics, List<Event> validEvents, int n, int s, String modelName,
-                               List<AttentionOutput> outputs, List<AttentionWeights> weights) {
+    static Tally assertOutputs(
+            PipelineTestBase.Topics topics,
+            List<Event> validEvents,
+            int n,
+            int s,
+            String modelName,
+            List<AttentionOutput> outputs,
+            List<AttentionWeights> weights) {
         List<Window> expected = ReferenceWindows.of(validEvents, n, s);
-        List<String> outputIds = outputs.stream().map(o -> ReferenceWindows.id(o.getKey(), o.getWindowStartPosition(), o.getWindowEndPosition())).toList();
-        List<String> weightIds = weights.stream().map(w -> ReferenceWindows.id(w.getKey(), w.getWindowStartPosition(), w.getWindowEndPosition())).toList();
-        Set<String> expectedIds = expected.stream().map(w -> ReferenceWindows.id(w.key, w.startPosition, w.endPosition)).collect(Collectors.toSet());
-        Tally tally = new Tally(expected.size(), outputIds.size(), outputIds.size() - Set.copyOf(outputIds).size(),
+        List<String> outputIds = outputs.stream()
+                .map(o -> ReferenceWindows.id(o.getKey(), o.getWindowStartPosition(), o.getWindowEndPosition()))
+                .toList();
+        List<String> weightIds = weights.stream()
+                .map(w -> ReferenceWindows.id(w.getKey(), w.getWindowStartPosition(), w.getWindowEndPosition()))
+                .toList();
+        Set<String> expectedIds = expected.stream()
+                .map(w -> ReferenceWindows.id(w.key, w.startPosition, w.endPosition))
+                .collect(Collectors.toSet());
+        Tally tally = new Tally(
+                expected.size(),
+                outputIds.size(),
+                outputIds.size() - Set.copyOf(outputIds).size(),
                 (int) expectedIds.stream().filter(id -> !outputIds.contains(id)).count());
 
         assertThat(outputIds).as("no output twice (%s)", tally).doesNotHaveDuplicates();
-        assertThat(Set.copyOf(outputIds)).as("every expected window, nothing else (%s)", tally).isEqualTo(expectedIds);
+        assertThat(Set.copyOf(outputIds))
+                .as("every expected window, nothing else (%s)", tally)
+                .isEqualTo(expectedIds);
         assertThat(weightIds).as("no weights twice").doesNotHaveDuplicates();
         assertThat(Set.copyOf(weightIds)).as("weights of every expected window").isEqualTo(expectedIds);
 
-        Map<String, AttentionOutput> outById = outputs.stream().collect(Collectors.toMap(
-                o -> ReferenceWindows.id(o.getKey(), o.getWindowStartPosition(), o.getWindowEndPosition()), o -> o));
-        Map<String, AttentionWeights> weightsById = weights.stream().collect(Collectors.toMap(
-                w -> ReferenceWindows.id(w.getKey(), w.getWindowStartPosition(), w.getWindowEndPosition()), w -> w));
-        try (AttentionModel reference = AttentionModel.load(PipelineTestBase.model(modelName), ModelConfig.defaults())) {
+        Map<String, AttentionOutput> outById = outputs.stream()
+                .collect(Collectors.toMap(
+                        o -> ReferenceWindows.id(o.getKey(), o.getWindowStartPosition(), o.getWindowEndPosition()),
+                        o -> o));
+        Map<String, AttentionWeights> weightsById = weights.stream()
+                .collect(Collectors.toMap(
+                        w -> ReferenceWindows.id(w.getKey(), w.getWindowStartPosition(), w.getWindowEndPosition()),
+                        w -> w));
+        try (AttentionModel reference =
+                AttentionModel.load(PipelineTestBase.model(modelName), ModelConfig.defaults())) {
             for (Window w : expected) {
                 String id = ReferenceWindows.id(w.key, w.startPosition, w.endPosition);
-                WindowInference r = reference.run(List.of(w), OutputRows.ALL, WeightsMode.FULL).results().get(0);
+                WindowInference r = reference
+                        .run(List.of(w), OutputRows.ALL, WeightsMode.FULL)
+                        .results()
+                        .get(0);
                 AttentionOutput out = outById.get(id);
                 assertThat(out.getLength()).as(id).isEqualTo(w.length);
                 assertThat(out.getWindowStartTimestamp()).as(id).isEqualTo(w.startTimestamp);
                 assertThat(out.getWindowEndTimestamp()).as(id).isEqualTo(w.endTimestamp);
-                assertThat(maxAbsDiff(floats(out.getOutput()), r.output())).as("output of %s", id).isLessThanOrEqualTo(VS_PYTORCH);
-                assertThat(maxAbsDiff(floats(weightsById.get(id).getWeights()), r.weights())).as("weights of %s", id).isLessThanOrEqualTo(VS_PYTORCH);
+                assertThat(maxAbsDiff(floats(out.getOutput()), r.output()))
+                        .as("output of %s", id)
+                        .isLessThanOrEqualTo(VS_PYTORCH);
+                assertThat(maxAbsDiff(floats(weightsById.get(id).getWeights()), r.weights()))
+                        .as("weights of %s", id)
+                        .isLessThanOrEqualTo(VS_PYTORCH);
             }
         }
         return tally;

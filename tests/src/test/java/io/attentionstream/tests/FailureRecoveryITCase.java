@@ -1,17 +1,16 @@
 package io.attentionstream.tests;
 
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.attentionstream.avro.AttentionOutput;
 import io.attentionstream.avro.AttentionWeights;
+import io.attentionstream.core.model.InputKind;
+import io.attentionstream.core.window.Event;
+import io.attentionstream.core.window.Window;
 import io.attentionstream.job.AttentionJob;
 import io.attentionstream.job.JobSetup;
 import io.attentionstream.job.StartupChecks;
-import io.attentionstream.core.model.InputKind;
-import io.attentionstream.core.window.Event;
 import io.attentionstream.tests.cluster.Polling;
-import io.attentionstream.core.window.Window;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
@@ -42,16 +41,26 @@ class FailureRecoveryITCase extends PipelineTestBase {
         runWithFailure(tap, job -> job.withOutputTap(tap));
     }
 
-    private void runWithFailure(FailOnceAfterCheckpoint<?> tap, Function<AttentionJob, AttentionJob> inject) throws Exception {
+    private void runWithFailure(FailOnceAfterCheckpoint<?> tap, Function<AttentionJob, AttentionJob> inject)
+            throws Exception {
         Topics topics = Topics.create("failure-" + tap.hashCode());
         Stream stream = Stream.of(InputKind.FEATURES, 4, 60, 5);
-        JobSetup setup = setup(config(topics).model(model("feature_attention"))
-                .windowSize(N).stride(S).checkpointIntervalMs(300).batchSize(4).parallelism(2));
+        JobSetup setup = setup(config(topics)
+                .model(model("feature_attention"))
+                .windowSize(N)
+                .stride(S)
+                .checkpointIntervalMs(300)
+                .batchSize(4)
+                .parallelism(2));
         StartupChecks.check(setup, Duration.ofSeconds(30));
         JobClient client = inject.apply(AttentionJob.kafka(setup)).start(restartingEnvironment());
         try {
             produce(topics, stream.firstHalf());
-            Polling.await("a completed checkpoint", Duration.ofSeconds(60), tap::checkpointed, () -> "no checkpoint completed yet");
+            Polling.await(
+                    "a completed checkpoint",
+                    Duration.ofSeconds(60),
+                    tap::checkpointed,
+                    () -> "no checkpoint completed yet");
             produce(topics, stream.secondHalf());
 
             List<Window> expected = ReferenceWindows.of(stream.events(), N, S);
@@ -61,8 +70,14 @@ class FailureRecoveryITCase extends PipelineTestBase {
             client.cancel().get();
         }
         assertThat(tap.failures()).as("the injected failure happened").isEqualTo(1);
-        ExactlyOnce.assertOutputs(topics, stream.events(), N, S, "feature_attention",
-                readCommitted(topics.output(), AttentionOutput.class), readCommitted(topics.weights(), AttentionWeights.class));
+        ExactlyOnce.assertOutputs(
+                topics,
+                stream.events(),
+                N,
+                S,
+                "feature_attention",
+                readCommitted(topics.output(), AttentionOutput.class),
+                readCommitted(topics.weights(), AttentionWeights.class));
     }
 
     private static StreamExecutionEnvironment restartingEnvironment() {
@@ -76,7 +91,9 @@ class FailureRecoveryITCase extends PipelineTestBase {
     /** Keeps the events of a stream apart from how they are split for producing. */
     record Stream(List<Event> events) {
         static Stream of(InputKind kind, int keys, int eventsPerKey, long seed) {
-            return new Stream(Streams.endingEveryKey(new io.attentionstream.tools.demo.SampleStream(kind, keys, eventsPerKey, 64, 1000, 0, seed).events()));
+            return new Stream(Streams.endingEveryKey(
+                    new io.attentionstream.tools.demo.SampleStream(kind, keys, eventsPerKey, 64, 1000, 0, seed)
+                            .events()));
         }
 
         List<io.attentionstream.tools.demo.SampleStream.Record> firstHalf() {

@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.attentionstream.avro.AttentionOutput;
 import io.attentionstream.avro.AttentionWeights;
 import io.attentionstream.avro.RejectedRecord;
-import io.attentionstream.job.JobSetup;
-import io.attentionstream.tools.demo.SampleStream;
 import io.attentionstream.core.model.InputKind;
 import io.attentionstream.core.window.Event;
 import io.attentionstream.core.window.MalformedRecordException;
 import io.attentionstream.core.window.SequenceEventCodec;
+import io.attentionstream.job.JobSetup;
+import io.attentionstream.tools.demo.SampleStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,41 +36,57 @@ class FuzzITCase extends PipelineTestBase {
 
     @Test
     void everyRecordIsAccountedForAndValidWindowsArriveOnce() throws Exception {
-        List<Event> valid = Streams.endingEveryKey(new SampleStream(InputKind.FEATURES, 6, 60, 64, 1000, 0, 5).events());
+        List<Event> valid =
+                Streams.endingEveryKey(new SampleStream(InputKind.FEATURES, 6, 60, 64, 1000, 0, 5).events());
         Set<String> validKeys = valid.stream().map(e -> e.key).collect(Collectors.toSet());
-        long firstValidTimestamp = valid.stream().mapToLong(e -> e.timestamp).min().orElseThrow();
+        long firstValidTimestamp =
+                valid.stream().mapToLong(e -> e.timestamp).min().orElseThrow();
         List<SampleStream.Record> validRecords = Streams.records(valid);
         List<SampleStream.Record> fuzz = fuzz(new Random(2024), validRecords, validKeys, firstValidTimestamp);
 
         List<SampleStream.Record> all = mix(validRecords, fuzz, new Random(7));
         Topics topics = Topics.create("fuzz");
         produce(topics, all);
-        JobSetup setup = setup(config(topics).model(model("feature_attention"))
-                .windowSize(N).stride(N).checkpointIntervalMs(500).batchSize(16).bounded(true).parallelism(2));
+        JobSetup setup = setup(config(topics)
+                .model(model("feature_attention"))
+                .windowSize(N)
+                .stride(N)
+                .checkpointIntervalMs(500)
+                .batchSize(16)
+                .bounded(true)
+                .parallelism(2));
         runBounded(setup, 2);
 
         List<AttentionOutput> outputs = readCommitted(topics.output(), AttentionOutput.class);
         List<RejectedRecord> rejected = readCommitted(topics.dlq(), RejectedRecord.class);
         long accepted = outputs.stream().mapToLong(AttentionOutput::getLength).sum();
-        System.out.printf("fuzz: produced %d (%d valid, %d fuzz), accepted %d, rejected %d, windows %d%n",
+        System.out.printf(
+                "fuzz: produced %d (%d valid, %d fuzz), accepted %d, rejected %d, windows %d%n",
                 all.size(), validRecords.size(), fuzz.size(), accepted, rejected.size(), outputs.size());
-        assertThat(accepted + rejected.size()).as("accepted %d + rejected %d = produced %d", accepted, rejected.size(), all.size())
+        assertThat(accepted + rejected.size())
+                .as("accepted %d + rejected %d = produced %d", accepted, rejected.size(), all.size())
                 .isEqualTo(all.size());
         assertThat(rejected.size()).as("most fuzz is rejected").isGreaterThan(FUZZ_RECORDS / 2);
 
-        List<AttentionOutput> validOutputs = outputs.stream().filter(o -> validKeys.contains(o.getKey())).toList();
+        List<AttentionOutput> validOutputs =
+                outputs.stream().filter(o -> validKeys.contains(o.getKey())).toList();
         List<AttentionWeights> validWeights = readCommitted(topics.weights(), AttentionWeights.class).stream()
-                .filter(w -> validKeys.contains(w.getKey())).toList();
+                .filter(w -> validKeys.contains(w.getKey()))
+                .toList();
         ExactlyOnce.assertOutputs(topics, valid, N, N, "feature_attention", validOutputs, validWeights);
     }
 
     /** Random bytes and mutations of valid records (bit flips, truncation, splices, insertions). */
-    private static List<SampleStream.Record> fuzz(Random random, List<SampleStream.Record> valid, Set<String> validKeys, long firstValidTimestamp) {
+    private static List<SampleStream.Record> fuzz(
+            Random random, List<SampleStream.Record> valid, Set<String> validKeys, long firstValidTimestamp) {
         List<SampleStream.Record> fuzz = new ArrayList<>(FUZZ_RECORDS);
         while (fuzz.size() < FUZZ_RECORDS) {
-            byte[] value = random.nextInt(4) == 0 ? randomBytes(random) : mutate(random, valid.get(random.nextInt(valid.size())).value());
+            byte[] value = random.nextInt(4) == 0
+                    ? randomBytes(random)
+                    : mutate(random, valid.get(random.nextInt(valid.size())).value());
             if (admissible(value, validKeys, firstValidTimestamp)) {
-                fuzz.add(new SampleStream.Record(("fuzz-" + random.nextInt(50)).getBytes(StandardCharsets.UTF_8), value));
+                fuzz.add(new SampleStream.Record(
+                        ("fuzz-" + random.nextInt(50)).getBytes(StandardCharsets.UTF_8), value));
             }
         }
         return fuzz;
@@ -119,12 +135,14 @@ class FuzzITCase extends PipelineTestBase {
     }
 
     /** Inserts the fuzz at random places, keeping the valid records in their order. */
-    private static List<SampleStream.Record> mix(List<SampleStream.Record> valid, List<SampleStream.Record> fuzz, Random random) {
+    private static List<SampleStream.Record> mix(
+            List<SampleStream.Record> valid, List<SampleStream.Record> fuzz, Random random) {
         List<SampleStream.Record> all = new ArrayList<>(valid.size() + fuzz.size());
         int v = 0;
         int f = 0;
         while (v < valid.size() || f < fuzz.size()) {
-            boolean takeValid = f == fuzz.size() || (v < valid.size() && random.nextInt(valid.size() + fuzz.size()) < valid.size());
+            boolean takeValid =
+                    f == fuzz.size() || (v < valid.size() && random.nextInt(valid.size() + fuzz.size()) < valid.size());
             all.add(takeValid ? valid.get(v++) : fuzz.get(f++));
         }
         return all;

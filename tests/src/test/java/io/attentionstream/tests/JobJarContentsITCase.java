@@ -21,12 +21,15 @@ class JobJarContentsITCase {
     void theJobJarHoldsTheJobAndNoTools() throws IOException {
         List<String> entries = entries(shadedJobJar());
 
-        assertThat(entries).as("the job, its operators and core")
-                .contains("io/attentionstream/job/cli/RunCommand.class",
+        assertThat(entries)
+                .as("the job, its operators and core")
+                .contains(
+                        "io/attentionstream/job/cli/RunCommand.class",
                         "io/attentionstream/operators/batch/BatchedAttention.class",
                         "io/attentionstream/core/model/AttentionModel.class",
                         "ai/onnxruntime/OrtSession.class");
-        assertThat(entries).as("tools, benchmarks, the local broker and the cluster's own classes")
+        assertThat(entries)
+                .as("tools, benchmarks, the local broker and the cluster's own classes")
                 .noneMatch(e -> e.startsWith("io/attentionstream/tools/")
                         || e.startsWith("io/attentionstream/bench/")
                         || e.startsWith("org/openjdk/jmh/")
@@ -55,7 +58,8 @@ class JobJarContentsITCase {
         try (Stream<Path> files = Files.list(target)) {
             return files.filter(p -> p.getFileName().toString().matches("attention-stream-job-.*-flink\\.jar"))
                     .findFirst()
-                    .orElseThrow(() -> new IllegalStateException("No shaded job jar in " + target + ": run mvn -B verify."));
+                    .orElseThrow(
+                            () -> new IllegalStateException("No shaded job jar in " + target + ": run mvn -B verify."));
         }
     }
 }

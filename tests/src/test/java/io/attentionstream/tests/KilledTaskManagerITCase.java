@@ -1,24 +1,23 @@
 package io.attentionstream.tests;
 
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.attentionstream.avro.AttentionOutput;
 import io.attentionstream.avro.AttentionWeights;
 import io.attentionstream.avro.RejectReason;
 import io.attentionstream.avro.RejectedRecord;
-import io.attentionstream.tools.cli.ProduceCommand;
-import io.attentionstream.tools.demo.ExpectedWindows;
-import io.attentionstream.tools.demo.SampleStream;
-import io.attentionstream.job.kafka.KafkaTopics;
 import io.attentionstream.core.golden.GoldenCase;
 import io.attentionstream.core.model.InputKind;
 import io.attentionstream.core.window.Event;
 import io.attentionstream.core.window.SequenceEventCodec;
 import io.attentionstream.core.window.Window;
+import io.attentionstream.job.kafka.KafkaTopics;
 import io.attentionstream.tests.cluster.FlinkRestApi;
 import io.attentionstream.tests.cluster.FlinkSessionCluster;
 import io.attentionstream.tests.cluster.Polling;
+import io.attentionstream.tools.cli.ProduceCommand;
+import io.attentionstream.tools.demo.ExpectedWindows;
+import io.attentionstream.tools.demo.SampleStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -67,6 +66,7 @@ class KilledTaskManagerITCase extends PipelineTestBase {
     private static final int FIRST_PART_EVENTS = 40;
     /** Records per second of the first part: about 5 s of input, a few checkpoints long. */
     private static final int FIRST_PART_RATE = 50;
+
     private static final String MODEL = "feature_attention";
 
     private static final Duration JOB_START = Duration.ofSeconds(60);
@@ -80,53 +80,77 @@ class KilledTaskManagerITCase extends PipelineTestBase {
     void aKilledTaskManagerLosesNoWindowAndDuplicatesNone(TestReporter report) throws Exception {
         long startNanos = System.nanoTime();
         Topics topics = Topics.create("killed-tm");
-        List<Event> events = liveStream(new SampleStream(InputKind.FEATURES, KEYS, EVENTS_PER_KEY, 64, 1000, 0, 23).events());
+        List<Event> events =
+                liveStream(new SampleStream(InputKind.FEATURES, KEYS, EVENTS_PER_KEY, 64, 1000, 0, 23).events());
         List<SampleStream.Record> firstPart = records(events.stream().filter(e -> e.position < FIRST_PART_EVENTS));
         List<SampleStream.Record> secondPart = records(events.stream().filter(e -> e.position >= FIRST_PART_EVENTS));
         List<Window> expected = ReferenceWindows.of(events, N, S);
         assertThat(expected).hasSize(KEYS * ExpectedWindows.perKey(EVENTS_PER_KEY, N, S));
 
-        try (FlinkSessionCluster cluster = FlinkSessionCluster.start(2, List.of(buildOutput("flink-lib/onnxruntime.jar")))) {
+        try (FlinkSessionCluster cluster =
+                FlinkSessionCluster.start(2, List.of(buildOutput("flink-lib/onnxruntime.jar")))) {
             String jobId = cluster.runDetached(jobJar(), jobArgs(topics));
             FlinkRestApi rest = cluster.rest();
             try {
-                Polling.await("job " + jobId + " to run all its tasks", JOB_START, () -> rest.allTasksRunning(jobId),
+                Polling.await(
+                        "job " + jobId + " to run all its tasks",
+                        JOB_START,
+                        () -> rest.allTasksRunning(jobId),
                         () -> "job state " + rest.jobState(jobId));
-                CompletableFuture<Long> firstPartSent = CompletableFuture.supplyAsync(
-                        () -> ProduceCommand.send(kafka.clientProperties(), topics.input(), firstPart, FIRST_PART_RATE));
+                CompletableFuture<Long> firstPartSent = CompletableFuture.supplyAsync(() ->
+                        ProduceCommand.send(kafka.clientProperties(), topics.input(), firstPart, FIRST_PART_RATE));
 
-                int committedBeforeKill = Polling.await("a completed checkpoint and committed output", FIRST_COMMIT, () -> {
-                    int committed = committedCount(topics.output());
-                    return rest.checkpoints(jobId).completed() >= 1 && committed > 0 ? Optional.of(committed) : Optional.empty();
-                }, () -> "checkpoints " + rest.checkpoints(jobId));
+                int committedBeforeKill = Polling.await(
+                        "a completed checkpoint and committed output",
+                        FIRST_COMMIT,
+                        () -> {
+                            int committed = committedCount(topics.output());
+                            return rest.checkpoints(jobId).completed() >= 1 && committed > 0
+                                    ? Optional.of(committed)
+                                    : Optional.empty();
+                        },
+                        () -> "checkpoints " + rest.checkpoints(jobId));
                 int victim = taskManagerRunningTasks(cluster, jobId);
                 boolean killedMidStream = !firstPartSent.isDone();
                 cluster.killTaskManager(victim);
-                LOG.info("Killed {} with {} windows committed; first part still being produced: {}",
-                        FlinkSessionCluster.taskManagerId(victim), committedBeforeKill, killedMidStream);
+                LOG.info(
+                        "Killed {} with {} windows committed; first part still being produced: {}",
+                        FlinkSessionCluster.taskManagerId(victim),
+                        committedBeforeKill,
+                        killedMidStream);
 
                 long produced = firstPartSent.get(60, TimeUnit.SECONDS)
                         + ProduceCommand.send(kafka.clientProperties(), topics.input(), secondPart, 0);
                 String survivor = FlinkSessionCluster.taskManagerId(1 - victim);
-                Polling.await("the job to restart on " + survivor + " and complete a checkpoint", RECOVERY,
+                Polling.await(
+                        "the job to restart on " + survivor + " and complete a checkpoint",
+                        RECOVERY,
                         () -> rest.allTasksRunning(jobId)
                                 && rest.numRestarts(jobId).orElse(0) >= 1
                                 && rest.checkpoints(jobId).restoredId().isPresent()
                                 && rest.checkpoints(jobId).completedSinceRestore()
                                 && rest.taskManagersRunning(jobId).equals(Set.of(survivor)),
-                        () -> "job state " + rest.jobState(jobId) + ", restarts " + rest.numRestarts(jobId)
-                                + ", " + rest.checkpoints(jobId) + ", running on " + rest.taskManagersRunning(jobId));
+                        () -> "job state " + rest.jobState(jobId) + ", restarts " + rest.numRestarts(jobId) + ", "
+                                + rest.checkpoints(jobId) + ", running on " + rest.taskManagersRunning(jobId));
 
-                Polling.await(expected.size() + " committed windows on the output and weights topics", ALL_WINDOWS,
-                        () -> committedCount(topics.output()) >= expected.size() && committedCount(topics.weights()) >= expected.size(),
+                Polling.await(
+                        expected.size() + " committed windows on the output and weights topics",
+                        ALL_WINDOWS,
+                        () -> committedCount(topics.output()) >= expected.size()
+                                && committedCount(topics.weights()) >= expected.size(),
                         () -> progress(topics, expected) + "; records per vertex " + rest.vertexRecords(jobId));
 
                 List<AttentionOutput> outputs = readCommitted(topics.output(), AttentionOutput.class);
                 List<AttentionWeights> weights = readCommitted(topics.weights(), AttentionWeights.class);
-                Set<String> expectedIds = expected.stream().map(w -> ReferenceWindows.id(w.key, w.startPosition, w.endPosition))
+                Set<String> expectedIds = expected.stream()
+                        .map(w -> ReferenceWindows.id(w.key, w.startPosition, w.endPosition))
                         .collect(Collectors.toSet());
-                List<String> outputIds = outputs.stream().map(o -> ReferenceWindows.id(o.getKey(), o.getWindowStartPosition(), o.getWindowEndPosition())).toList();
-                List<String> weightIds = weights.stream().map(w -> ReferenceWindows.id(w.getKey(), w.getWindowStartPosition(), w.getWindowEndPosition())).toList();
+                List<String> outputIds = outputs.stream()
+                        .map(o -> ReferenceWindows.id(o.getKey(), o.getWindowStartPosition(), o.getWindowEndPosition()))
+                        .toList();
+                List<String> weightIds = weights.stream()
+                        .map(w -> ReferenceWindows.id(w.getKey(), w.getWindowStartPosition(), w.getWindowEndPosition()))
+                        .toList();
                 long restarts = rest.numRestarts(jobId).orElse(0);
                 List<String> failures = rest.failures(jobId);
 
@@ -146,9 +170,13 @@ class KilledTaskManagerITCase extends PipelineTestBase {
                 figures.forEach((k, v) -> report.publishEntry(k, String.valueOf(v)));
 
                 ExactlyOnce.assertOutputs(topics, events, N, S, MODEL, outputs, weights);
-                assertThat(readCommittedRaw(topics.dlq())).as("no dead letter: no replayed event was rejected").isEmpty();
+                assertThat(readCommittedRaw(topics.dlq()))
+                        .as("no dead letter: no replayed event was rejected")
+                        .isEmpty();
                 assertThat(restarts).as("the job restarted after the kill").isGreaterThanOrEqualTo(1);
-                assertThat(failures).as("the failure history shows the lost TaskManager").isNotEmpty();
+                assertThat(failures)
+                        .as("the failure history shows the lost TaskManager")
+                        .isNotEmpty();
             } catch (Exception | AssertionError e) {
                 throw new AssertionError(e.getMessage() + "\n" + cluster.logTails(), e);
             } finally {
@@ -161,18 +189,28 @@ class KilledTaskManagerITCase extends PipelineTestBase {
     private static List<String> jobArgs(Topics topics) {
         String unique = topics.input().replace(".input", "");
         List<String> args = new ArrayList<>(List.of(
-                "--bootstrap-servers", kafka.bootstrapServers(),
-                "--model", GoldenCase.modelFile(MODEL).toAbsolutePath().toString(),
-                "--parallelism", "2",
-                "--checkpoint-interval-ms", "1000",
-                "--window-size", Integer.toString(N),
-                "--stride", Integer.toString(S),
-                "--idle-flush-ms", "2000",
-                "--batch-size", "4",
-                "--group-id", unique,
+                "--bootstrap-servers",
+                kafka.bootstrapServers(),
+                "--model",
+                GoldenCase.modelFile(MODEL).toAbsolutePath().toString(),
+                "--parallelism",
+                "2",
+                "--checkpoint-interval-ms",
+                "1000",
+                "--window-size",
+                Integer.toString(N),
+                "--stride",
+                Integer.toString(S),
+                "--idle-flush-ms",
+                "2000",
+                "--batch-size",
+                "4",
+                "--group-id",
+                unique,
                 // topics.args() adds the transactional id prefix of these topics.
                 // Bounds how long an open transaction of the killed TaskManager could hold back read_committed readers.
-                "--transaction-timeout-ms", "60000"));
+                "--transaction-timeout-ms",
+                "60000"));
         args.addAll(List.of(topics.args()));
         return args;
     }
@@ -191,8 +229,11 @@ class KilledTaskManagerITCase extends PipelineTestBase {
     private static void cancel(FlinkRestApi rest, String jobId) {
         try {
             rest.cancel(jobId);
-            Polling.await("job " + jobId + " to be cancelled", Duration.ofSeconds(30),
-                    () -> Set.of("CANCELED", "FAILED", "FINISHED").contains(rest.jobState(jobId)), () -> rest.jobState(jobId));
+            Polling.await(
+                    "job " + jobId + " to be cancelled",
+                    Duration.ofSeconds(30),
+                    () -> Set.of("CANCELED", "FAILED", "FINISHED").contains(rest.jobState(jobId)),
+                    () -> rest.jobState(jobId));
         } catch (RuntimeException | AssertionError e) {
             // The cluster is killed next anyway; a failed cancel must not hide the test's own outcome.
             LOG.warn("Could not cancel job {}: {}", jobId, e.getMessage());
@@ -218,24 +259,32 @@ class KilledTaskManagerITCase extends PipelineTestBase {
     }
 
     private static List<SampleStream.Record> records(Stream<Event> events) {
-        return events.map(e -> new SampleStream.Record(e.key.getBytes(StandardCharsets.UTF_8), SequenceEventCodec.encode(e))).toList();
+        return events.map(e ->
+                        new SampleStream.Record(e.key.getBytes(StandardCharsets.UTF_8), SequenceEventCodec.encode(e)))
+                .toList();
     }
 
     private static int committedCount(String topic) {
-        return KafkaTopics.readCommitted(kafka.clientProperties(), topic, SHORT_READ).size();
+        return KafkaTopics.readCommitted(kafka.clientProperties(), topic, SHORT_READ)
+                .size();
     }
 
     /** What is committed so far against what is expected, per key, and the dead letters by reason. */
     private static String progress(Topics topics, List<Window> expected) {
-        Map<String, Long> expectedPerKey = expected.stream().collect(Collectors.groupingBy(w -> w.key, TreeMap::new, Collectors.counting()));
+        Map<String, Long> expectedPerKey =
+                expected.stream().collect(Collectors.groupingBy(w -> w.key, TreeMap::new, Collectors.counting()));
         Map<String, Long> outputsPerKey = readCommitted(topics.output(), AttentionOutput.class).stream()
                 .collect(Collectors.groupingBy(o -> o.getKey().toString(), TreeMap::new, Collectors.counting()));
         Map<RejectReason, Long> deadLetters = readCommitted(topics.dlq(), RejectedRecord.class).stream()
                 .collect(Collectors.groupingBy(RejectedRecord::getReason, TreeMap::new, Collectors.counting()));
         Set<String> committed = readCommitted(topics.output(), AttentionOutput.class).stream()
-                .map(o -> ReferenceWindows.id(o.getKey(), o.getWindowStartPosition(), o.getWindowEndPosition())).collect(Collectors.toSet());
-        List<String> missing = expected.stream().map(w -> ReferenceWindows.id(w.key, w.startPosition, w.endPosition))
-                .filter(id -> !committed.contains(id)).limit(12).toList();
+                .map(o -> ReferenceWindows.id(o.getKey(), o.getWindowStartPosition(), o.getWindowEndPosition()))
+                .collect(Collectors.toSet());
+        List<String> missing = expected.stream()
+                .map(w -> ReferenceWindows.id(w.key, w.startPosition, w.endPosition))
+                .filter(id -> !committed.contains(id))
+                .limit(12)
+                .toList();
         return "committed outputs per key " + outputsPerKey + " of " + expectedPerKey + ", weights "
                 + committedCount(topics.weights()) + ", dead letters " + deadLetters + ", missing e.g. " + missing;
     }
@@ -250,17 +299,24 @@ class KilledTaskManagerITCase extends PipelineTestBase {
 
     /** A file the job module's build makes, under job/target/. */
     private static Path buildOutput(String relative) {
-        return GoldenCase.modelsDir().getParent().resolve("job").resolve("target").resolve(relative);
+        return GoldenCase.modelsDir()
+                .getParent()
+                .resolve("job")
+                .resolve("target")
+                .resolve(relative);
     }
 
     /** The shaded job jar, as `mvn install` builds it. */
     private static Path jobJar() {
         Path target = buildOutput("");
         try (Stream<Path> jars = Files.list(target)) {
-            return jars.filter(p -> p.getFileName().toString().matches("attention-stream-job-.*-flink\\.jar")).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("No job jar in " + target + ": build it with `mvn -B install -DskipTests`."));
+            return jars.filter(p -> p.getFileName().toString().matches("attention-stream-job-.*-flink\\.jar"))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalStateException(
+                            "No job jar in " + target + ": build it with `mvn -B install -DskipTests`."));
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot list " + target + ": build the job with `mvn -B install -DskipTests`.", e);
+            throw new UncheckedIOException(
+                    "Cannot list " + target + ": build the job with `mvn -B install -DskipTests`.", e);
         }
     }
 }

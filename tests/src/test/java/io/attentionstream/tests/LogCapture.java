@@ -2,10 +2,10 @@ package io.attentionstream.tests;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import org.apache.logging.log4j.Level;
-import org.apache.logging.log4j.LogManager;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.Appender;
 import org.apache.logging.log4j.core.LogEvent;
 import org.apache.logging.log4j.core.LoggerContext;
@@ -29,7 +29,10 @@ final class LogCapture implements AutoCloseable {
             @Override
             public void append(LogEvent event) {
                 synchronized (text) {
-                    text.append(event.getLoggerName()).append(": ").append(event.getMessage().getFormattedMessage()).append('\n');
+                    text.append(event.getLoggerName())
+                            .append(": ")
+                            .append(event.getMessage().getFormattedMessage())
+                            .append('\n');
                     if (event.getThrown() != null) {
                         StringWriter trace = new StringWriter();
                         event.getThrown().printStackTrace(new PrintWriter(trace));

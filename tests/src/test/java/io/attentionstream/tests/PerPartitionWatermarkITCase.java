@@ -10,11 +10,11 @@ import io.attentionstream.job.AttentionJob;
 import io.attentionstream.job.JobSetup;
 import io.attentionstream.job.StartupChecks;
 import io.attentionstream.tests.cluster.Polling;
-import java.time.Duration;
-import org.apache.flink.core.execution.JobClient;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -36,8 +36,13 @@ class PerPartitionWatermarkITCase extends PipelineTestBase {
     void aFarFutureEventOnOnePartitionLeavesTheOtherPartitionsEventsOnTime() throws Exception {
         Topics topics = Topics.create("watermark");
         // One subtask reads both partitions.
-        JobSetup setup = setup(config(topics).model(model("feature_attention"))
-                .windowSize(N).stride(N).maxOutOfOrdernessMs(1_000).checkpointIntervalMs(300).parallelism(1));
+        JobSetup setup = setup(config(topics)
+                .model(model("feature_attention"))
+                .windowSize(N)
+                .stride(N)
+                .maxOutOfOrdernessMs(1_000)
+                .checkpointIntervalMs(300)
+                .parallelism(1));
         StartupChecks.check(setup, Duration.ofSeconds(30));
         JobClient job = AttentionJob.kafka(setup).start(environment(1));
         try {
@@ -47,25 +52,38 @@ class PerPartitionWatermarkITCase extends PipelineTestBase {
             // once the first one's output is committed: by the second commit, at least one checkpoint
             // interval (more than the 200 ms watermark interval) has passed since the first event was
             // read, so a watermark per subtask would stand far in the future now.
-            send(topics.input(), 1, Event.ofFeatures("future", 0, FAR_FUTURE, features(0)).endingSequence());
+            send(
+                    topics.input(),
+                    1,
+                    Event.ofFeatures("future", 0, FAR_FUTURE, features(0)).endingSequence());
             awaitCommitted(topics.output(), 1);
-            send(topics.input(), 1, Event.ofFeatures("future", 1, FAR_FUTURE + 1, features(1)).endingSequence());
+            send(
+                    topics.input(),
+                    1,
+                    Event.ofFeatures("future", 1, FAR_FUTURE + 1, features(1)).endingSequence());
             awaitCommitted(topics.output(), 2);
 
             for (int i = 1; i < STEADY_EVENTS; i++) {
                 send(topics.input(), 0, steady(i));
             }
             int expected = 2 + STEADY_EVENTS / N;
-            Polling.await("the steady windows or a dead letter", Duration.ofSeconds(120),
-                    () -> readCommittedRaw(topics.output()).size() >= expected || !readCommittedRaw(topics.dlq()).isEmpty(),
+            Polling.await(
+                    "the steady windows or a dead letter",
+                    Duration.ofSeconds(120),
+                    () -> readCommittedRaw(topics.output()).size() >= expected
+                            || !readCommittedRaw(topics.dlq()).isEmpty(),
                     () -> "outputs " + readCommittedRaw(topics.output()).size());
         } finally {
             job.cancel().get();
         }
 
-        assertThat(readCommitted(topics.dlq(), RejectedRecord.class)).as("dead letters (LATE steady events)").isEmpty();
+        assertThat(readCommitted(topics.dlq(), RejectedRecord.class))
+                .as("dead letters (LATE steady events)")
+                .isEmpty();
         List<AttentionOutput> outputs = readCommitted(topics.output(), AttentionOutput.class);
-        assertThat(outputs.stream().filter(o -> o.getKey().equals("steady")).map(AttentionOutput::getWindowStartPosition))
+        assertThat(outputs.stream()
+                        .filter(o -> o.getKey().equals("steady"))
+                        .map(AttentionOutput::getWindowStartPosition))
                 .as("windows of the in-order partition")
                 .containsExactlyInAnyOrder(0L, 4L);
         assertThat(outputs.stream().filter(o -> o.getKey().equals("future")).map(AttentionOutput::getLength))
@@ -83,8 +101,12 @@ class PerPartitionWatermarkITCase extends PipelineTestBase {
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
-            producer.send(new ProducerRecord<>(topic, partition, event.key.getBytes(StandardCharsets.UTF_8),
-                    SequenceEventCodec.encode(event))).get();
+            producer.send(new ProducerRecord<>(
+                            topic,
+                            partition,
+                            event.key.getBytes(StandardCharsets.UTF_8),
+                            SequenceEventCodec.encode(event)))
+                    .get();
         } catch (Exception e) {
             throw new AssertionError("Cannot write to " + topic + "-" + partition, e);
         }

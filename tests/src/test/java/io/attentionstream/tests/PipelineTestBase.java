@@ -1,26 +1,26 @@
 package io.attentionstream.tests;
 
+import io.attentionstream.core.golden.GoldenCase;
 import io.attentionstream.job.AttentionJob;
 import io.attentionstream.job.JobSetup;
 import io.attentionstream.job.StartupChecks;
 import io.attentionstream.job.config.JobConfig;
+import io.attentionstream.job.kafka.KafkaTopics;
+import io.attentionstream.tests.cluster.Polling;
 import io.attentionstream.tools.cli.ProduceCommand;
 import io.attentionstream.tools.demo.SampleStream;
 import io.attentionstream.tools.kafka.AvroRecords;
-import io.attentionstream.job.kafka.KafkaTopics;
 import io.attentionstream.tools.local.LocalKafka;
-import io.attentionstream.core.golden.GoldenCase;
-import io.attentionstream.tests.cluster.Polling;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -64,8 +64,18 @@ abstract class PipelineTestBase {
 
         /** The same as flags, for tests that run the CLI or submit the jar. */
         String[] args() {
-            return new String[] {"--input-topic", input, "--output-topic", output, "--weights-topic", weights, "--dlq-topic", dlq,
-                "--transactional-id-prefix", transactionalIdPrefix()};
+            return new String[] {
+                "--input-topic",
+                input,
+                "--output-topic",
+                output,
+                "--weights-topic",
+                weights,
+                "--dlq-topic",
+                dlq,
+                "--transactional-id-prefix",
+                transactionalIdPrefix()
+            };
         }
     }
 
@@ -113,7 +123,8 @@ abstract class PipelineTestBase {
 
     static <T extends SpecificRecord> List<T> readCommitted(String topic, Class<T> type) {
         List<T> records = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> r : KafkaTopics.readCommitted(kafka.clientProperties(), topic, READ_TIMEOUT)) {
+        for (ConsumerRecord<byte[], byte[]> r :
+                KafkaTopics.readCommitted(kafka.clientProperties(), topic, READ_TIMEOUT)) {
             records.add(AvroRecords.decode(r.value(), type));
         }
         return records;
@@ -122,10 +133,14 @@ abstract class PipelineTestBase {
     /** Polls the topic (read_committed) until it holds at least {@code count} records. */
     static void awaitCommitted(String topic, int count) {
         int[] last = {0};
-        Polling.await(count + " committed records on " + topic, Duration.ofSeconds(120), () -> {
-            last[0] = readCommittedRaw(topic).size();
-            return last[0] >= count;
-        }, () -> "last count " + last[0]);
+        Polling.await(
+                count + " committed records on " + topic,
+                Duration.ofSeconds(120),
+                () -> {
+                    last[0] = readCommittedRaw(topic).size();
+                    return last[0] >= count;
+                },
+                () -> "last count " + last[0]);
     }
 
     static List<ConsumerRecord<byte[], byte[]>> readCommittedRaw(String topic) {

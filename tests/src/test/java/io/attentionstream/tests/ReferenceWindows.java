@@ -43,14 +43,21 @@ final class ReferenceWindows {
         int length = events.size();
         if (first.token != null) {
             long[] tokens = events.stream().mapToLong(e -> e.token).toArray();
-            return Window.ofTokens(first.key, first.position, last.position, first.timestamp, last.timestamp, length, tokens);
+            return Window.ofTokens(
+                    first.key, first.position, last.position, first.timestamp, last.timestamp, length, tokens);
         }
         int d = first.features.length;
         float[] features = new float[length * d];
         for (int i = 0; i < length; i++) {
             System.arraycopy(events.get(i).features, 0, features, i * d, d);
         }
-        return Window.ofFeatures(first.key, first.position, last.position, first.timestamp, last.timestamp, length,
+        return Window.ofFeatures(
+                first.key,
+                first.position,
+                last.position,
+                first.timestamp,
+                last.timestamp,
+                length,
                 Arrays.copyOf(features, features.length));
     }
 

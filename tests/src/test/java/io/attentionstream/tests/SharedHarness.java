@@ -46,7 +46,8 @@ final class SharedHarness implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
-        Resources shared = context.getRoot().getStore(NAMESPACE)
+        Resources shared = context.getRoot()
+                .getStore(NAMESPACE)
                 .getOrComputeIfAbsent(Resources.class, k -> Resources.start(context.getRoot()), Resources.class);
         resources = shared;
         shared.useClusterAsContext(context);
@@ -111,15 +112,23 @@ final class SharedHarness implements BeforeAllCallback, AfterAllCallback {
             } catch (Exception e) {
                 throw new IllegalStateException("The shared Flink MiniCluster did not start: " + e.getMessage(), e);
             }
-            LOG.info("Shared Flink MiniCluster ({} slots) ready in {} ms", SLOTS, (System.nanoTime() - startNanos) / 1_000_000);
+            LOG.info(
+                    "Shared Flink MiniCluster ({} slots) ready in {} ms",
+                    SLOTS,
+                    (System.nanoTime() - startNanos) / 1_000_000);
             return new Resources(cluster, root);
         }
 
         /** Like LocalRun: a local cluster is nothing other machines reach. */
         private static Configuration loopbackOnly() {
             Configuration config = new Configuration();
-            for (var option : List.of(RestOptions.BIND_ADDRESS, RestOptions.ADDRESS, JobManagerOptions.ADDRESS,
-                    JobManagerOptions.BIND_HOST, TaskManagerOptions.HOST, TaskManagerOptions.BIND_HOST)) {
+            for (var option : List.of(
+                    RestOptions.BIND_ADDRESS,
+                    RestOptions.ADDRESS,
+                    JobManagerOptions.ADDRESS,
+                    JobManagerOptions.BIND_HOST,
+                    TaskManagerOptions.HOST,
+                    TaskManagerOptions.BIND_HOST)) {
                 config.set(option, "127.0.0.1");
             }
             return config;
@@ -134,7 +143,8 @@ final class SharedHarness implements BeforeAllCallback, AfterAllCallback {
 
         /** Makes getExecutionEnvironment() return environments of the shared cluster while the class runs. */
         void useClusterAsContext(ExtensionContext classContext) throws Exception {
-            // The extension's per-test step is exactly this registration; done per class, @BeforeAll methods get it too.
+            // The extension's per-test step is exactly this registration; done per class, @BeforeAll methods get it
+            // too.
             cluster.beforeEach(classContext);
         }
 
@@ -144,11 +154,16 @@ final class SharedHarness implements BeforeAllCallback, AfterAllCallback {
         }
 
         private void cancelLeftoverJobs(String testClass) throws Exception {
-            try (RestClusterClient<MiniClusterClient.MiniClusterId> client =
-                    new RestClusterClient<>(cluster.getClientConfiguration(), MiniClusterClient.MiniClusterId.INSTANCE)) {
+            try (RestClusterClient<MiniClusterClient.MiniClusterId> client = new RestClusterClient<>(
+                    cluster.getClientConfiguration(), MiniClusterClient.MiniClusterId.INSTANCE)) {
                 for (JobStatusMessage job : client.listJobs().get()) {
                     if (!job.getJobState().isGloballyTerminalState()) {
-                        LOG.warn("{} left job {} ({}) {}: cancelling it", testClass, job.getJobName(), job.getJobId(), job.getJobState());
+                        LOG.warn(
+                                "{} left job {} ({}) {}: cancelling it",
+                                testClass,
+                                job.getJobName(),
+                                job.getJobId(),
+                                job.getJobState());
                         client.cancel(job.getJobId()).get();
                     }
                 }

@@ -1,14 +1,13 @@
 package io.attentionstream.tests;
 
-import io.attentionstream.core.model.WeightsMode;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.attentionstream.core.model.WeightsMode;
+import io.attentionstream.core.window.Event;
+import io.attentionstream.core.window.SequenceEventCodec;
 import io.attentionstream.job.AttentionJob;
 import io.attentionstream.job.JobSetup;
 import io.attentionstream.job.StartupChecks;
-import io.attentionstream.core.window.Event;
-import io.attentionstream.core.window.SequenceEventCodec;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -46,15 +45,24 @@ class SoakITCase extends PipelineTestBase {
     void heapStaysFlatWhileKeysComeAndGo() throws Exception {
         Duration soak = Duration.ofMinutes(Long.getLong("soak.minutes", 3));
         Topics topics = Topics.create("soak");
-        JobSetup setup = setup(config(topics).model(model("feature_attention"))
-                .windowSize(8).stride(4).idleFlushMs(1000).stateTtlMs(2000).maxOutOfOrdernessMs(500).checkpointIntervalMs(2000).weights(WeightsMode.LAST_ROW).parallelism(2));
+        JobSetup setup = setup(config(topics)
+                .model(model("feature_attention"))
+                .windowSize(8)
+                .stride(4)
+                .idleFlushMs(1000)
+                .stateTtlMs(2000)
+                .maxOutOfOrdernessMs(500)
+                .checkpointIntervalMs(2000)
+                .weights(WeightsMode.LAST_ROW)
+                .parallelism(2));
         StartupChecks.check(setup, Duration.ofSeconds(30));
         Configuration config = new Configuration();
         config.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
         JobClient job = AttentionJob.kafka(setup).start(environment(2, config));
 
         AtomicLong produced = new AtomicLong();
-        Thread producer = new Thread(() -> produceUntil(topics.input(), System.nanoTime() + soak.toNanos(), produced), "soak-producer");
+        Thread producer = new Thread(
+                () -> produceUntil(topics.input(), System.nanoTime() + soak.toNanos(), produced), "soak-producer");
         List<Long> heapMb = new ArrayList<>();
         List<Integer> committed = new ArrayList<>();
         try {
@@ -65,8 +73,11 @@ class SoakITCase extends PipelineTestBase {
                 LockSupport.parkNanos(Math.max(0, next - System.nanoTime()));
                 heapMb.add(usedHeapAfterGcMb());
                 committed.add(readCommittedRaw(topics.output()).size());
-                LOG.info("soak: produced {} events, heap after GC {} MB, committed outputs {}", produced.get(),
-                        heapMb.get(heapMb.size() - 1), committed.get(committed.size() - 1));
+                LOG.info(
+                        "soak: produced {} events, heap after GC {} MB, committed outputs {}",
+                        produced.get(),
+                        heapMb.get(heapMb.size() - 1),
+                        committed.get(committed.size() - 1));
             }
             producer.join();
             assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
@@ -74,14 +85,25 @@ class SoakITCase extends PipelineTestBase {
             job.cancel().get();
         }
 
-        System.out.printf("soak %s: produced %d events, heap after GC (MB) %s, committed outputs %s%n",
+        System.out.printf(
+                "soak %s: produced %d events, heap after GC (MB) %s, committed outputs %s%n",
                 soak, produced.get(), heapMb, committed);
         assertThat(heapMb).hasSizeGreaterThanOrEqualTo(6);
         int third = heapMb.size() / 3;
-        long early = heapMb.subList(1, 1 + third).stream().mapToLong(Long::longValue).max().orElseThrow();
-        long late = heapMb.subList(heapMb.size() - third, heapMb.size()).stream().mapToLong(Long::longValue).max().orElseThrow();
-        assertThat(late).as("heap after GC, last third vs first third (MB): %s", heapMb).isLessThanOrEqualTo(early + early / 4 + 64);
-        assertThat(committed.get(committed.size() - 1)).as("outputs kept coming").isGreaterThan(committed.get(committed.size() / 2));
+        long early = heapMb.subList(1, 1 + third).stream()
+                .mapToLong(Long::longValue)
+                .max()
+                .orElseThrow();
+        long late = heapMb.subList(heapMb.size() - third, heapMb.size()).stream()
+                .mapToLong(Long::longValue)
+                .max()
+                .orElseThrow();
+        assertThat(late)
+                .as("heap after GC, last third vs first third (MB): %s", heapMb)
+                .isLessThanOrEqualTo(early + early / 4 + 64);
+        assertThat(committed.get(committed.size() - 1))
+                .as("outputs kept coming")
+                .isGreaterThan(committed.get(committed.size() / 2));
     }
 
     private static long usedHeapAfterGcMb() {
@@ -109,7 +131,8 @@ class SoakITCase extends PipelineTestBase {
                             features[j] = (float) random.nextGaussian();
                         }
                         Event e = Event.ofFeatures(key, position, System.currentTimeMillis(), features);
-                        producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), SequenceEventCodec.encode(e)));
+                        producer.send(new ProducerRecord<>(
+                                topic, key.getBytes(StandardCharsets.UTF_8), SequenceEventCodec.encode(e)));
                         produced.incrementAndGet();
                     }
                 }

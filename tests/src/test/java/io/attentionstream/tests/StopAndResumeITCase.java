@@ -1,19 +1,17 @@
 package io.attentionstream.tests;
 
-import io.attentionstream.job.config.JobConfig;
-
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.attentionstream.avro.AttentionOutput;
 import io.attentionstream.avro.AttentionWeights;
-import io.attentionstream.job.AttentionJob;
-import io.attentionstream.job.JobSetup;
-import io.attentionstream.job.StartupChecks;
-import io.attentionstream.tools.demo.SampleStream;
 import io.attentionstream.core.model.InputKind;
 import io.attentionstream.core.window.Event;
 import io.attentionstream.core.window.Window;
+import io.attentionstream.job.AttentionJob;
+import io.attentionstream.job.JobSetup;
+import io.attentionstream.job.StartupChecks;
+import io.attentionstream.job.config.JobConfig;
+import io.attentionstream.tools.demo.SampleStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -41,17 +39,24 @@ class StopAndResumeITCase extends PipelineTestBase {
     @ValueSource(ints = {2, 1})
     void outputsContinueExactlyOnceAfterASavepoint(int resumedParallelism, @TempDir Path savepoints) throws Exception {
         Topics topics = Topics.create("savepoint-p" + resumedParallelism);
-        List<Event> events = Streams.endingEveryKey(new SampleStream(InputKind.FEATURES, 4, 50, 64, 1000, 0, 3).events());
+        List<Event> events =
+                Streams.endingEveryKey(new SampleStream(InputKind.FEATURES, 4, 50, 64, 1000, 0, 3).events());
         int split = events.size() / 2;
-        JobConfig.Builder config = config(topics).model(model("feature_attention")).windowSize(N).stride(S)
-                .checkpointIntervalMs(300).batchSize(4);
+        JobConfig.Builder config = config(topics)
+                .model(model("feature_attention"))
+                .windowSize(N)
+                .stride(S)
+                .checkpointIntervalMs(300)
+                .batchSize(4);
 
         JobSetup first = setup(config.parallelism(2));
         StartupChecks.check(first, Duration.ofSeconds(30));
         JobClient running = AttentionJob.kafka(first).start(environment(2, noRestarts()));
         produce(topics, Streams.records(events.subList(0, split)));
         awaitCommitted(topics.output(), 1);
-        String savepoint = running.stopWithSavepoint(false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL).get();
+        String savepoint = running.stopWithSavepoint(
+                        false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
+                .get();
 
         produce(topics, Streams.records(events.subList(split, events.size())));
         JobSetup resumed = setup(config.parallelism(resumedParallelism));
@@ -66,9 +71,17 @@ class StopAndResumeITCase extends PipelineTestBase {
             again.cancel().get();
         }
 
-        assertThat(spanning(expected, events.subList(0, split))).as("windows that span the stop").isNotEmpty();
-        ExactlyOnce.assertOutputs(topics, events, N, S, "feature_attention",
-                readCommitted(topics.output(), AttentionOutput.class), readCommitted(topics.weights(), AttentionWeights.class));
+        assertThat(spanning(expected, events.subList(0, split)))
+                .as("windows that span the stop")
+                .isNotEmpty();
+        ExactlyOnce.assertOutputs(
+                topics,
+                events,
+                N,
+                S,
+                "feature_attention",
+                readCommitted(topics.output(), AttentionOutput.class),
+                readCommitted(topics.weights(), AttentionWeights.class));
     }
 
     /** Windows holding events produced both before and after the stop. */
@@ -78,7 +91,8 @@ class StopAndResumeITCase extends PipelineTestBase {
             before.add(e.key + "@" + e.position);
         }
         return windows.stream()
-                .filter(w -> before.contains(w.key + "@" + w.startPosition) && !before.contains(w.key + "@" + w.endPosition))
+                .filter(w ->
+                        before.contains(w.key + "@" + w.startPosition) && !before.contains(w.key + "@" + w.endPosition))
                 .toList();
     }
 

@@ -1,8 +1,8 @@
 package io.attentionstream.tests;
 
-import io.attentionstream.tools.demo.SampleStream;
 import io.attentionstream.core.window.Event;
 import io.attentionstream.core.window.SequenceEventCodec;
+import io.attentionstream.tools.demo.SampleStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;

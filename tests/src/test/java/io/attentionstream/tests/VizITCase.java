@@ -1,14 +1,13 @@
 package io.attentionstream.tests;
 
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.attentionstream.avro.AttentionWeights;
+import io.attentionstream.core.model.InputKind;
+import io.attentionstream.core.window.Window;
 import io.attentionstream.tools.cli.VizCommand;
 import io.attentionstream.tools.demo.SampleStream;
 import io.attentionstream.tools.viz.HeatmapIndex;
-import io.attentionstream.core.model.InputKind;
-import io.attentionstream.core.window.Window;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -42,8 +41,14 @@ class VizITCase extends PipelineTestBase {
         topics = Topics.create("viz");
         stream = new SampleStream(InputKind.FEATURES, 2, 24, 64, 1000, 0, 42);
         produce(topics, stream.records());
-        runBounded(setup(config(topics).model(model("feature_attention"))
-                .windowSize(N).stride(S).checkpointIntervalMs(500).bounded(true)), 2);
+        runBounded(
+                setup(config(topics)
+                        .model(model("feature_attention"))
+                        .windowSize(N)
+                        .stride(S)
+                        .checkpointIntervalMs(500)
+                        .bounded(true)),
+                2);
         List<AttentionWeights> weights = readCommitted(topics.weights(), AttentionWeights.class);
         assertThat(weights).isNotEmpty();
         heads = weights.get(0).getHeads();
@@ -76,14 +81,25 @@ class VizITCase extends PipelineTestBase {
             assertThat(stdout.toString()).contains(out.resolve(name).toString());
         }
         String index = Files.readString(out.resolve(HeatmapIndex.FILE_NAME));
-        assertThat(index).contains(expected.stream().map(n -> "src=\"" + n + "\"").toList());
+        assertThat(index)
+                .contains(expected.stream().map(n -> "src=\"" + n + "\"").toList());
     }
 
     @Test
     void drawsOnlyTheChosenWindowAndView() throws Exception {
         String key = stream.keyName(1);
         Path out = fresh("one-view");
-        int code = viz(new StringWriter(), new StringWriter(), "--key", key, "--window-start", "4", "--head", "mean", "--out", out.toString());
+        int code = viz(
+                new StringWriter(),
+                new StringWriter(),
+                "--key",
+                key,
+                "--window-start",
+                "4",
+                "--head",
+                "mean",
+                "--out",
+                out.toString());
 
         assertThat(code).isZero();
         assertThat(pngsIn(out)).containsExactly(key + "_4-19_mean.png");
@@ -93,13 +109,22 @@ class VizITCase extends PipelineTestBase {
     void aHeadTheModelDoesNotHaveOrAKeyWithNoWindowsIsToldClearly() throws Exception {
         StringWriter err = new StringWriter();
         Path out = fresh("errors");
-        assertThat(viz(new StringWriter(), err, "--key", stream.keyName(0), "--head", Integer.toString(heads), "--out", out.toString()))
+        assertThat(viz(
+                        new StringWriter(),
+                        err,
+                        "--key",
+                        stream.keyName(0),
+                        "--head",
+                        Integer.toString(heads),
+                        "--out",
+                        out.toString()))
                 .isEqualTo(2);
         assertThat(err.toString()).contains("--head " + heads).contains(heads + " heads");
         assertThat(pngsIn(out)).as("nothing drawn").isEmpty();
 
         StringWriter err2 = new StringWriter();
-        assertThat(viz(new StringWriter(), err2, "--key", "no-such-key", "--out", out.toString())).isEqualTo(1);
+        assertThat(viz(new StringWriter(), err2, "--key", "no-such-key", "--out", out.toString()))
+                .isEqualTo(1);
         assertThat(err2.toString()).contains("no-such-key").contains("--key");
     }
 
@@ -107,7 +132,8 @@ class VizITCase extends PipelineTestBase {
         CommandLine cli = new CommandLine(new VizCommand());
         cli.setOut(new PrintWriter(out));
         cli.setErr(new PrintWriter(err));
-        List<String> all = new ArrayList<>(List.of("--bootstrap-servers", kafka.bootstrapServers(), "--weights-topic", topics.weights()));
+        List<String> all = new ArrayList<>(
+                List.of("--bootstrap-servers", kafka.bootstrapServers(), "--weights-topic", topics.weights()));
         all.addAll(List.of(args));
         return cli.execute(all.toArray(new String[0]));
     }
@@ -129,7 +155,10 @@ class VizITCase extends PipelineTestBase {
             return List.of();
         }
         try (Stream<Path> files = Files.list(dir)) {
-            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".png")).sorted().toList();
+            return files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".png"))
+                    .sorted()
+                    .toList();
         }
     }
 }

@@ -46,18 +46,25 @@ class WireFormatLimitITCase extends PipelineTestBase {
     private static final String MODEL = "feature_attention";
 
     /** The contract with an appended string field, which the producer sets. */
-    private static final Schema WITH_SOURCE = appended(new Schema.Field(
-            "source", Schema.create(Schema.Type.STRING), "Where the event comes from.", "unknown"));
+    private static final Schema WITH_SOURCE = appended(
+            new Schema.Field("source", Schema.create(Schema.Type.STRING), "Where the event comes from.", "unknown"));
     /** The contract with an appended optional field, which the producer leaves at its default. */
     private static final Schema WITH_CONFIDENCE = appended(new Schema.Field(
-            "confidence", Schema.createUnion(Schema.create(Schema.Type.NULL), Schema.create(Schema.Type.DOUBLE)),
-            "How sure the producer is.", JsonProperties.NULL_VALUE));
+            "confidence",
+            Schema.createUnion(Schema.create(Schema.Type.NULL), Schema.create(Schema.Type.DOUBLE)),
+            "How sure the producer is.",
+            JsonProperties.NULL_VALUE));
 
     @Test
     void recordsOfAProducerThatAppendsAFieldWithADefaultAreAllMalformedDeadLetters() throws Exception {
         for (Schema evolved : List.of(WITH_SOURCE, WITH_CONFIDENCE)) {
-            assertThat(SchemaCompatibility.checkReaderWriterCompatibility(SequenceEvent.getClassSchema(), evolved).getType())
-                    .as("Avro can resolve %s with the contract as reader", evolved.getFields().get(evolved.getFields().size() - 1).name())
+            assertThat(SchemaCompatibility.checkReaderWriterCompatibility(SequenceEvent.getClassSchema(), evolved)
+                            .getType())
+                    .as(
+                            "Avro can resolve %s with the contract as reader",
+                            evolved.getFields()
+                                    .get(evolved.getFields().size() - 1)
+                                    .name())
                     .isEqualTo(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE);
         }
         SampleStream stream = new SampleStream(InputKind.FEATURES, 3, 12, DIM, 1000, 0, 61);
@@ -82,24 +89,39 @@ class WireFormatLimitITCase extends PipelineTestBase {
 
         Topics topics = Topics.create("wire-format");
         produce(topics, records);
-        runBounded(setup(config(topics).model(model(MODEL)).windowSize(N).stride(N)
-                .checkpointIntervalMs(500).bounded(true)), 2);
+        runBounded(
+                setup(config(topics)
+                        .model(model(MODEL))
+                        .windowSize(N)
+                        .stride(N)
+                        .checkpointIntervalMs(500)
+                        .bounded(true)),
+                2);
 
         List<RejectedRecord> dead = readCommitted(topics.dlq(), RejectedRecord.class);
         assertThat(dead).as("one dead letter per record of an evolved producer").hasSize(evolvedByValue.size());
         for (RejectedRecord d : dead) {
             byte[] value = bytes(d.getValue());
             Event original = evolvedByValue.get(Arrays.toString(value));
-            assertThat(original).as("the dead letter keeps the producer's bytes").isNotNull();
+            assertThat(original)
+                    .as("the dead letter keeps the producer's bytes")
+                    .isNotNull();
             assertThat(d.getReason()).isEqualTo(RejectReason.MALFORMED);
             assertThat(d.getMessage()).contains("after the SequenceEvent datum");
             // The contract fields lead the datum: cut off the appended field and the record is the event.
             int contractLength = SequenceEventCodec.encode(original).length;
             assertThat(value.length).as("bytes of the appended field").isGreaterThan(contractLength);
-            assertThat(SequenceEventCodec.decode(Arrays.copyOf(value, contractLength)).position).isEqualTo(original.position);
+            assertThat(SequenceEventCodec.decode(Arrays.copyOf(value, contractLength)).position)
+                    .isEqualTo(original.position);
         }
-        ExactlyOnce.assertOutputs(topics, contractEvents, N, N, MODEL,
-                readCommitted(topics.output(), AttentionOutput.class), readCommitted(topics.weights(), AttentionWeights.class));
+        ExactlyOnce.assertOutputs(
+                topics,
+                contractEvents,
+                N,
+                N,
+                MODEL,
+                readCommitted(topics.output(), AttentionOutput.class),
+                readCommitted(topics.weights(), AttentionWeights.class));
     }
 
     /** The contract's fields, then one more. */

@@ -1,13 +1,12 @@
 package io.attentionstream.tools;
 
 import io.attentionstream.job.AttentionJob;
-
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /** Runs a job on a Flink MiniCluster in this JVM: the demo, the benchmark and the tests. */
@@ -32,8 +31,13 @@ public final class LocalRun {
      */
     public static StreamExecutionEnvironment environment(int parallelism, Configuration config) {
         Configuration local = new Configuration(config);
-        for (var option : java.util.List.of(RestOptions.BIND_ADDRESS, RestOptions.ADDRESS, JobManagerOptions.ADDRESS,
-                JobManagerOptions.BIND_HOST, TaskManagerOptions.HOST, TaskManagerOptions.BIND_HOST)) {
+        for (var option : java.util.List.of(
+                RestOptions.BIND_ADDRESS,
+                RestOptions.ADDRESS,
+                JobManagerOptions.ADDRESS,
+                JobManagerOptions.BIND_HOST,
+                TaskManagerOptions.HOST,
+                TaskManagerOptions.BIND_HOST)) {
             if (!local.contains(option)) {
                 local.set(option, LOOPBACK);
             }

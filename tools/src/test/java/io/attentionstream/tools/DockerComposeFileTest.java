@@ -9,8 +9,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import io.attentionstream.tools.cli.AttentionStreamCli;
 import io.attentionstream.job.cli.RunCommand;
+import io.attentionstream.tools.cli.AttentionStreamCli;
 import io.attentionstream.tools.cli.ProduceCommand;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -49,7 +49,8 @@ import picocli.CommandLine.Model.CommandSpec;
  * file (or of what the poms say) on purpose, to show each check fails when it should.
  */
 class DockerComposeFileTest {
-    private static final List<String> TOPIC_FLAGS = List.of("--input-topic", "--output-topic", "--weights-topic", "--dlq-topic");
+    private static final List<String> TOPIC_FLAGS =
+            List.of("--input-topic", "--output-topic", "--weights-topic", "--dlq-topic");
     private static final String BROKER = "kafka";
     private static final String PARENT_FIRST = "classloader.parent-first-patterns.additional";
     private static final String TASK_OFF_HEAP = "taskmanager.memory.task.off-heap.size";
@@ -87,7 +88,8 @@ class DockerComposeFileTest {
     @BeforeAll
     static void readFiles() throws Exception {
         repoRoot = repositoryRoot();
-        composeFile = new YAMLMapper().readTree(repoRoot.resolve("docker-compose.yml").toFile());
+        composeFile =
+                new YAMLMapper().readTree(repoRoot.resolve("docker-compose.yml").toFile());
         pomBuild = readBuild(repoRoot);
         jobTopics = defaultTopics();
     }
@@ -109,7 +111,9 @@ class DockerComposeFileTest {
 
     @Test
     void runAndProduceDefaultToTheSameInputTopic() {
-        String produceDefault = CommandSpec.forAnnotatedObject(new ProduceCommand()).findOption("--input-topic").defaultValue();
+        String produceDefault = CommandSpec.forAnnotatedObject(new ProduceCommand())
+                .findOption("--input-topic")
+                .defaultValue();
 
         assertThat(produceDefault).isEqualTo(jobTopics.get("--input-topic"));
     }
@@ -142,12 +146,14 @@ class DockerComposeFileTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("breakages")
-    void everyCheckCatchesWhatItGuards(String breakage, Consumer<ObjectNode> breakFile, UnaryOperator<Build> changeBuild, Check check) {
+    void everyCheckCatchesWhatItGuards(
+            String breakage, Consumer<ObjectNode> breakFile, UnaryOperator<Build> changeBuild, Check check) {
         check.run(composeFile, pomBuild, repoRoot);
         ObjectNode broken = composeFile.deepCopy();
         breakFile.accept(broken);
 
-        assertThatThrownBy(() -> check.run(broken, changeBuild.apply(pomBuild), repoRoot)).isInstanceOf(AssertionError.class);
+        assertThatThrownBy(() -> check.run(broken, changeBuild.apply(pomBuild), repoRoot))
+                .isInstanceOf(AssertionError.class);
     }
 
     static Stream<Arguments> breakages() {
@@ -161,67 +167,152 @@ class DockerComposeFileTest {
         return Stream.of(
                 newBuild("the build moves to another Flink", b -> b.withFlink("9.9.9"), images),
                 newBuild("the build moves to another Kafka", b -> b.withKafka("9.9.9"), images),
-                newBuild("the project version changes", b -> b.withJobJar("attention-stream-job-9.9.9-flink.jar"), mounts),
-                newBuild("the tools jar gets another classifier", b -> b.withToolsJar("attention-stream-tools-0.1.0-SNAPSHOT-all.jar"), mounts),
-                broken("one TaskManager on another Flink image",
-                        c -> service(c, "taskmanager-2").put("image", "flink:2.1.0-scala_2.12-java17"), images),
-                broken("the topic creator on another Kafka image",
-                        c -> service(c, "topics").put("image", "apache/kafka:4.1.0"), images),
-                broken("a jar name the build does not make",
-                        c -> firstBind(c, "jobmanager", "attention-stream-job").put("source", "./job/target/job.jar"), mounts),
-                broken("ONNX Runtime mounted from elsewhere",
-                        c -> firstBind(c, "taskmanager-1", "onnxruntime").put("source", "./job/target/lib/onnxruntime.jar"), mounts),
-                broken("the producer given the job jar, which has no CLI any more",
-                        c -> firstBind(c, "producer", "attention-stream-tools").put("source", "./job/target/" + pomBuild.jobJar()), mounts),
-                broken("the producer without Flink's lib/ on its class path",
-                        c -> replaceArg(c, "producer", producerClassPath(c), producerClassPath(c).replace(FLINK_LIB + ":", "")), mounts),
-                broken("the producer's class path missing its jar",
-                        c -> replaceArg(c, "producer", producerClassPath(c), FLINK_LIB), mounts),
-                broken("a TaskManager without the job jar",
-                        c -> firstBind(c, "taskmanager-2", "attention-stream-job").put("type", "volume"), mounts),
-                broken("a model the models folder lacks",
-                        c -> replaceArg(c, "job", "/opt/attention-stream/models/feature_attention.onnx",
-                                "/opt/attention-stream/models/missing.onnx"), mounts),
-                broken("a topic left uncreated",
-                        c -> service(c, "topics").set("command", TextNode.valueOf(
-                                service(c, "topics").get("command").get(0).asText().replaceAll("(?m)^.*attention\\.dlq\\s*$", ""))),
+                newBuild(
+                        "the project version changes",
+                        b -> b.withJobJar("attention-stream-job-9.9.9-flink.jar"),
+                        mounts),
+                newBuild(
+                        "the tools jar gets another classifier",
+                        b -> b.withToolsJar("attention-stream-tools-0.1.0-SNAPSHOT-all.jar"),
+                        mounts),
+                broken(
+                        "one TaskManager on another Flink image",
+                        c -> service(c, "taskmanager-2").put("image", "flink:2.1.0-scala_2.12-java17"),
+                        images),
+                broken(
+                        "the topic creator on another Kafka image",
+                        c -> service(c, "topics").put("image", "apache/kafka:4.1.0"),
+                        images),
+                broken(
+                        "a jar name the build does not make",
+                        c -> firstBind(c, "jobmanager", "attention-stream-job").put("source", "./job/target/job.jar"),
+                        mounts),
+                broken(
+                        "ONNX Runtime mounted from elsewhere",
+                        c -> firstBind(c, "taskmanager-1", "onnxruntime")
+                                .put("source", "./job/target/lib/onnxruntime.jar"),
+                        mounts),
+                broken(
+                        "the producer given the job jar, which has no CLI any more",
+                        c -> firstBind(c, "producer", "attention-stream-tools")
+                                .put("source", "./job/target/" + pomBuild.jobJar()),
+                        mounts),
+                broken(
+                        "the producer without Flink's lib/ on its class path",
+                        c -> replaceArg(
+                                c,
+                                "producer",
+                                producerClassPath(c),
+                                producerClassPath(c).replace(FLINK_LIB + ":", "")),
+                        mounts),
+                broken(
+                        "the producer's class path missing its jar",
+                        c -> replaceArg(c, "producer", producerClassPath(c), FLINK_LIB),
+                        mounts),
+                broken(
+                        "a TaskManager without the job jar",
+                        c -> firstBind(c, "taskmanager-2", "attention-stream-job")
+                                .put("type", "volume"),
+                        mounts),
+                broken(
+                        "a model the models folder lacks",
+                        c -> replaceArg(
+                                c,
+                                "job",
+                                "/opt/attention-stream/models/feature_attention.onnx",
+                                "/opt/attention-stream/models/missing.onnx"),
+                        mounts),
+                broken(
+                        "a topic left uncreated",
+                        c -> service(c, "topics")
+                                .set(
+                                        "command",
+                                        TextNode.valueOf(service(c, "topics")
+                                                .get("command")
+                                                .get(0)
+                                                .asText()
+                                                .replaceAll("(?m)^.*attention\\.dlq\\s*$", ""))),
                         topics),
-                broken("a topic created without --if-not-exists",
-                        c -> service(c, "topics").set("command", TextNode.valueOf(
-                                service(c, "topics").get("command").get(0).asText().replaceFirst(" --if-not-exists", ""))),
+                broken(
+                        "a topic created without --if-not-exists",
+                        c -> service(c, "topics")
+                                .set(
+                                        "command",
+                                        TextNode.valueOf(service(c, "topics")
+                                                .get("command")
+                                                .get(0)
+                                                .asText()
+                                                .replaceFirst(" --if-not-exists", ""))),
                         topics),
-                broken("the job writing dead letters elsewhere",
-                        c -> replaceArg(c, "job", "attention.dlq", "attention.deadletters"), topics),
-                broken("the producer writing to another topic",
-                        c -> replaceArg(c, "producer", "attention.input", "attention.in"), topics),
-                broken("the job given a broker address Kafka does not advertise",
-                        c -> replaceArg(c, "job", "kafka:9092", "localhost:9092"), topics),
-                broken("a misspelt flag given to run", c -> replaceArg(c, "job", "--window-size", "--window-sise"), cli),
+                broken(
+                        "the job writing dead letters elsewhere",
+                        c -> replaceArg(c, "job", "attention.dlq", "attention.deadletters"),
+                        topics),
+                broken(
+                        "the producer writing to another topic",
+                        c -> replaceArg(c, "producer", "attention.input", "attention.in"),
+                        topics),
+                broken(
+                        "the job given a broker address Kafka does not advertise",
+                        c -> replaceArg(c, "job", "kafka:9092", "localhost:9092"),
+                        topics),
+                broken(
+                        "a misspelt flag given to run",
+                        c -> replaceArg(c, "job", "--window-size", "--window-sise"),
+                        cli),
                 broken("a flag value run cannot parse", c -> replaceArg(c, "job", "10000", "ten seconds"), cli),
-                broken("a misspelt command given to the producer", c -> replaceArg(c, "producer", "produce", "prodcue"), cli),
-                broken("the producer running the job jar's old CLI class",
-                        c -> replaceArg(c, "producer", AttentionStreamCli.class.getName(), "io.attentionstream.job.cli.AttentionStreamCli"), cli),
-                broken("the producer without a command", c -> service(c, "producer").remove("command"), commands),
+                broken(
+                        "a misspelt command given to the producer",
+                        c -> replaceArg(c, "producer", "produce", "prodcue"),
+                        cli),
+                broken(
+                        "the producer running the job jar's old CLI class",
+                        c -> replaceArg(
+                                c,
+                                "producer",
+                                AttentionStreamCli.class.getName(),
+                                "io.attentionstream.job.cli.AttentionStreamCli"),
+                        cli),
+                broken(
+                        "the producer without a command",
+                        c -> service(c, "producer").remove("command"),
+                        commands),
                 broken("a service without an image", c -> service(c, "job").remove("image"), commands),
-                broken("the cluster loading ONNX Runtime child-first",
-                        c -> flinkCluster(c).forEach(s -> editFlinkProperties(c, s, PARENT_FIRST + ": ai.onnxruntime.", "")),
+                broken(
+                        "the cluster loading ONNX Runtime child-first",
+                        c -> flinkCluster(c)
+                                .forEach(s -> editFlinkProperties(c, s, PARENT_FIRST + ": ai.onnxruntime.", "")),
                         flink),
-                broken("the cluster without task off-heap memory for direct buffers",
+                broken(
+                        "the cluster without task off-heap memory for direct buffers",
                         c -> flinkCluster(c).forEach(s -> editFlinkProperties(c, s, TASK_OFF_HEAP + ": 256m", "")),
                         flink),
-                broken("the cluster without the Prometheus reporter",
-                        c -> flinkCluster(c).forEach(s -> editFlinkProperties(c, s, PROMETHEUS_FACTORY, "org.example.Nothing")),
+                broken(
+                        "the cluster without the Prometheus reporter",
+                        c -> flinkCluster(c)
+                                .forEach(s -> editFlinkProperties(c, s, PROMETHEUS_FACTORY, "org.example.Nothing")),
                         flink),
-                broken("one TaskManager's settings drifting from the JobManager's",
-                        c -> editFlinkProperties(c, "taskmanager-1", "numberOfTaskSlots: 2", "numberOfTaskSlots: 3"), flink),
-                broken("a TaskManager not publishing its metrics port", c -> service(c, "taskmanager-2").remove("ports"), flink),
-                broken("two TaskManagers publishing metrics on one host port",
-                        c -> ((ArrayNode) service(c, "taskmanager-2").get("ports")).set(0, TextNode.valueOf("127.0.0.1:9250:9249")),
+                broken(
+                        "one TaskManager's settings drifting from the JobManager's",
+                        c -> editFlinkProperties(c, "taskmanager-1", "numberOfTaskSlots: 2", "numberOfTaskSlots: 3"),
                         flink),
-                broken("Kafka's transaction log needing three replicas",
-                        c -> environmentOf(c, BROKER).put("KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR", 3), kafka),
-                broken("Kafka's transaction log needing two in-sync replicas",
-                        c -> environmentOf(c, BROKER).put("KAFKA_TRANSACTION_STATE_LOG_MIN_ISR", 2), kafka));
+                broken(
+                        "a TaskManager not publishing its metrics port",
+                        c -> service(c, "taskmanager-2").remove("ports"),
+                        flink),
+                broken(
+                        "two TaskManagers publishing metrics on one host port",
+                        c -> ((ArrayNode) service(c, "taskmanager-2").get("ports"))
+                                .set(0, TextNode.valueOf("127.0.0.1:9250:9249")),
+                        flink),
+                broken(
+                        "Kafka's transaction log needing three replicas",
+                        c -> environmentOf(c, BROKER).put("KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR", 3),
+                        kafka),
+                broken(
+                        "Kafka's transaction log needing two in-sync replicas",
+                        c -> environmentOf(c, BROKER).put("KAFKA_TRANSACTION_STATE_LOG_MIN_ISR", 2),
+                        kafka));
     }
 
     private static Arguments broken(String breakage, Consumer<ObjectNode> breakFile, Check check) {
@@ -229,7 +320,7 @@ class DockerComposeFileTest {
     }
 
     private static Arguments newBuild(String breakage, UnaryOperator<Build> changeBuild, Check check) {
-        return Arguments.of(breakage, (Consumer<ObjectNode>) c -> { }, changeBuild, check);
+        return Arguments.of(breakage, (Consumer<ObjectNode>) c -> {}, changeBuild, check);
     }
 
     // ---- the checks ------------------------------------------------------------------------
@@ -240,9 +331,13 @@ class DockerComposeFileTest {
         services(compose).forEach((name, service) -> {
             String image = service.path("image").asText();
             if (image.startsWith("flink:")) {
-                assertThat(image).as("image of %s (flink.version in pom.xml)", name).isEqualTo(flinkImage);
+                assertThat(image)
+                        .as("image of %s (flink.version in pom.xml)", name)
+                        .isEqualTo(flinkImage);
             } else {
-                assertThat(image).as("image of %s (kafka.version in pom.xml)", name).isEqualTo(kafkaImage);
+                assertThat(image)
+                        .as("image of %s (kafka.version in pom.xml)", name)
+                        .isEqualTo(kafkaImage);
             }
         });
         assertThat(service(compose, BROKER).path("image").asText()).isEqualTo(kafkaImage);
@@ -253,35 +348,50 @@ class DockerComposeFileTest {
         String jobJar = "./job/target/" + build.jobJar();
         String toolsJar = "./tools/target/" + build.toolsJar();
         String onnxRuntime = "./job/target/flink-lib/" + build.onnxRuntimeJar();
-        services(compose).forEach((name, service) -> binds(service).forEach((source, target) -> {
-            if (source.startsWith("./job/target/")) {
-                assertThat(source).as("build output mounted into %s", name).isIn(jobJar, onnxRuntime);
-            } else if (source.startsWith("./tools/target/")) {
-                assertThat(source).as("build output mounted into %s", name).isEqualTo(toolsJar);
-            } else {
-                assertThat(root.resolve(source)).as("host path mounted into %s", name).exists();
-            }
-        }));
+        services(compose)
+                .forEach((name, service) -> binds(service).forEach((source, target) -> {
+                    if (source.startsWith("./job/target/")) {
+                        assertThat(source)
+                                .as("build output mounted into %s", name)
+                                .isIn(jobJar, onnxRuntime);
+                    } else if (source.startsWith("./tools/target/")) {
+                        assertThat(source)
+                                .as("build output mounted into %s", name)
+                                .isEqualTo(toolsJar);
+                    } else {
+                        assertThat(root.resolve(source))
+                                .as("host path mounted into %s", name)
+                                .exists();
+                    }
+                }));
         List<String> cluster = flinkCluster(compose);
         for (String name : cluster) {
-            assertThat(binds(service(compose, name))).as("mounts of %s", name)
+            assertThat(binds(service(compose, name)))
+                    .as("mounts of %s", name)
                     .containsEntry(onnxRuntime, "/opt/flink/lib/onnxruntime.jar")
                     .containsKey(jobJar)
                     .containsKey("./models");
         }
         String jarInContainer = binds(service(compose, "job")).get(jobJar);
         assertThat(jarInContainer).as("job jar mounted into the submitter").isNotNull();
-        assertThat(command(service(compose, "job"))).as("jar the submitter runs").contains(jarInContainer);
+        assertThat(command(service(compose, "job")))
+                .as("jar the submitter runs")
+                .contains(jarInContainer);
         // The CLI jar holds what Flink's lib/ lacks: the producer needs both on its class path.
         String toolsInContainer = binds(service(compose, "producer")).get(toolsJar);
-        assertThat(toolsInContainer).as("tools' CLI jar mounted into the producer").isNotNull();
-        assertThat(producerClassPath(compose).split(":")).as("producer class path").containsExactly(FLINK_LIB, toolsInContainer);
+        assertThat(toolsInContainer)
+                .as("tools' CLI jar mounted into the producer")
+                .isNotNull();
+        assertThat(producerClassPath(compose).split(":"))
+                .as("producer class path")
+                .containsExactly(FLINK_LIB, toolsInContainer);
 
         String model = flag(command(service(compose, "job")), "--model");
         String modelsInContainer = binds(service(compose, "job")).get("./models");
         assertThat(model).as("--model lies in the mounted models folder").startsWith(modelsInContainer + "/");
         assertThat(root.resolve("models").resolve(model.substring(modelsInContainer.length() + 1)))
-                .as("model file on the host").isRegularFile();
+                .as("model file on the host")
+                .isRegularFile();
     }
 
     static void checkTopics(JsonNode compose, Map<String, String> defaultTopics) {
@@ -291,22 +401,28 @@ class DockerComposeFileTest {
         for (String line : script.split("\n")) {
             if (line.contains("kafka-topics.sh")) {
                 assertThat(line).as("topic creation").contains("--create", "--if-not-exists");
-                assertThat(value(BOOTSTRAP_FLAG, line)).as("brokers in: %s", line).isIn(advertised);
+                assertThat(value(BOOTSTRAP_FLAG, line))
+                        .as("brokers in: %s", line)
+                        .isIn(advertised);
                 created.add(value(TOPIC_FLAG, line));
             }
         }
-        assertThat(created).as("topics the topics service creates (the job's defaults)")
+        assertThat(created)
+                .as("topics the topics service creates (the job's defaults)")
                 .containsExactlyInAnyOrderElementsOf(defaultTopics.values());
 
         List<String> run = command(service(compose, "job"));
         Map<String, String> passed = new LinkedHashMap<>();
         TOPIC_FLAGS.forEach(flag -> passed.put(flag, flag(run, flag)));
         assertThat(passed).as("topics passed to run (the job's defaults)").isEqualTo(defaultTopics);
-        assertThat(flag(command(service(compose, "producer")), "--input-topic")).as("topic passed to produce")
+        assertThat(flag(command(service(compose, "producer")), "--input-topic"))
+                .as("topic passed to produce")
                 .isEqualTo(defaultTopics.get("--input-topic"));
 
         assertThat(flag(run, "--bootstrap-servers")).as("job's brokers").isIn(advertised);
-        assertThat(flag(command(service(compose, "producer")), "--bootstrap-servers")).as("producer's brokers").isIn(advertised);
+        assertThat(flag(command(service(compose, "producer")), "--bootstrap-servers"))
+                .as("producer's brokers")
+                .isIn(advertised);
     }
 
     /**
@@ -319,7 +435,9 @@ class DockerComposeFileTest {
         List<String> produce = command(service(compose, "producer"));
         int jar = indexOf(submit, s -> s.endsWith(".jar"), "the job jar");
         int mainClass = produce.indexOf(AttentionStreamCli.class.getName());
-        assertThat(mainClass).as("producer runs %s", AttentionStreamCli.class.getName()).isNotNegative();
+        assertThat(mainClass)
+                .as("producer runs %s", AttentionStreamCli.class.getName())
+                .isNotNegative();
         List<String> jobArgs = new ArrayList<>(submit.subList(jar + 1, submit.size()));
         if (!jobArgs.isEmpty() && jobArgs.get(0).equals("run")) {
             jobArgs.remove(0);
@@ -340,11 +458,17 @@ class DockerComposeFileTest {
         services(compose).forEach((name, service) -> {
             assertThat(service.path("image").asText()).as("image of %s", name).isNotBlank();
             if (!name.equals(BROKER)) {
-                assertThat(service.has("command") || service.has("entrypoint")).as("%s has a command or entrypoint", name).isTrue();
+                assertThat(service.has("command") || service.has("entrypoint"))
+                        .as("%s has a command or entrypoint", name)
+                        .isTrue();
             }
         });
-        assertThat(command(service(compose, "job"))).as("submitter").startsWith("flink", "run", "-m", "jobmanager:8081", "-d");
-        assertThat(command(service(compose, "producer"))).as("producer").contains("io.attentionstream.tools.cli.AttentionStreamCli", "produce");
+        assertThat(command(service(compose, "job")))
+                .as("submitter")
+                .startsWith("flink", "run", "-m", "jobmanager:8081", "-d");
+        assertThat(command(service(compose, "producer")))
+                .as("producer")
+                .contains("io.attentionstream.tools.cli.AttentionStreamCli", "produce");
     }
 
     static void checkFlinkCluster(JsonNode compose) {
@@ -355,13 +479,17 @@ class DockerComposeFileTest {
         for (String name : cluster) {
             JsonNode service = service(compose, name);
             Map<String, String> properties = flinkProperties(service);
-            assertThat(properties).as("FLINK_PROPERTIES of %s equal those of %s", name, cluster.get(0)).isEqualTo(first);
-            assertThat(properties.getOrDefault(PARENT_FIRST, "").split(";")).as("%s in %s", PARENT_FIRST, name)
+            assertThat(properties)
+                    .as("FLINK_PROPERTIES of %s equal those of %s", name, cluster.get(0))
+                    .isEqualTo(first);
+            assertThat(properties.getOrDefault(PARENT_FIRST, "").split(";"))
+                    .as("%s in %s", PARENT_FIRST, name)
                     .contains("ai.onnxruntime.");
             // Tensor buffers and incremental mode's resident rows are direct memory, which
             // Flink caps at its off-heap sizes; task off-heap defaults to 0.
             assertThat(properties).as("%s of %s", TASK_OFF_HEAP, name).containsKey(TASK_OFF_HEAP);
-            assertThat(properties).as("Prometheus reporter of %s", name)
+            assertThat(properties)
+                    .as("Prometheus reporter of %s", name)
                     .containsEntry("metrics.reporter.prom.factory.class", PROMETHEUS_FACTORY)
                     .containsKey("metrics.reporter.prom.port");
             String promPort = properties.get("metrics.reporter.prom.port");
@@ -369,23 +497,33 @@ class DockerComposeFileTest {
             assertThat(published).as("ports %s publishes", name).containsValue(promPort);
             published.forEach((host, container) -> {
                 if (container.equals(promPort)) {
-                    assertThat(hostPorts.add(host)).as("host port %s is published once", host).isTrue();
+                    assertThat(hostPorts.add(host))
+                            .as("host port %s is published once", host)
+                            .isTrue();
                 }
             });
-            assertThat(properties).as("JobManager address of %s", name).containsEntry("jobmanager.rpc.address", "jobmanager");
-            String checkpoints = properties.getOrDefault("execution.checkpointing.dir", "").replaceFirst("^file://", "");
-            assertThat(namedVolumes(service)).as("shared checkpoint volume of %s", name).containsValue(checkpoints);
+            assertThat(properties)
+                    .as("JobManager address of %s", name)
+                    .containsEntry("jobmanager.rpc.address", "jobmanager");
+            String checkpoints =
+                    properties.getOrDefault("execution.checkpointing.dir", "").replaceFirst("^file://", "");
+            assertThat(namedVolumes(service))
+                    .as("shared checkpoint volume of %s", name)
+                    .containsValue(checkpoints);
         }
     }
 
     static void checkKafka(JsonNode compose) {
         Map<String, String> env = environment(service(compose, BROKER));
-        assertThat(env).as("environment of %s", BROKER)
+        assertThat(env)
+                .as("environment of %s", BROKER)
                 .containsEntry("KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR", "1")
                 .containsEntry("KAFKA_TRANSACTION_STATE_LOG_MIN_ISR", "1")
                 .containsEntry("KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR", "1")
                 .containsEntry("KAFKA_PROCESS_ROLES", "broker,controller");
-        assertThat(service(compose, BROKER).has("healthcheck")).as("%s has a healthcheck", BROKER).isTrue();
+        assertThat(service(compose, BROKER).has("healthcheck"))
+                .as("%s has a healthcheck", BROKER)
+                .isTrue();
     }
 
     // ---- reading docker-compose.yml --------------------------------------------------------
@@ -467,10 +605,13 @@ class DockerComposeFileTest {
     /** FLINK_PROPERTIES, read the way the Flink image's entrypoint reads it: `key: value` per line. */
     private static Map<String, String> flinkProperties(JsonNode service) {
         Map<String, String> properties = new LinkedHashMap<>();
-        for (String line : environment(service).getOrDefault("FLINK_PROPERTIES", "").split("\n")) {
+        for (String line :
+                environment(service).getOrDefault("FLINK_PROPERTIES", "").split("\n")) {
             int colon = line.indexOf(':');
             if (!line.isBlank() && colon > 0) {
-                properties.put(line.substring(0, colon).trim(), line.substring(colon + 1).trim());
+                properties.put(
+                        line.substring(0, colon).trim(),
+                        line.substring(colon + 1).trim());
             }
         }
         return properties;
@@ -520,7 +661,10 @@ class DockerComposeFileTest {
         Map<String, String> ports = new LinkedHashMap<>();
         for (JsonNode port : service.path("ports")) {
             if (port.isObject()) {
-                ports.put(port.path("host_ip").asText("") + ":" + port.path("published").asText(), port.path("target").asText());
+                ports.put(
+                        port.path("host_ip").asText("") + ":"
+                                + port.path("published").asText(),
+                        port.path("target").asText());
             } else {
                 String spec = port.asText().replaceFirst("/(tcp|udp)$", "");
                 int last = spec.lastIndexOf(':');
@@ -533,7 +677,9 @@ class DockerComposeFileTest {
     /** host:port of each advertised listener of the broker. */
     private static Set<String> advertisedAddresses(JsonNode broker) {
         Set<String> addresses = new HashSet<>();
-        for (String listener : environment(broker).getOrDefault("KAFKA_ADVERTISED_LISTENERS", "").split(",")) {
+        for (String listener : environment(broker)
+                .getOrDefault("KAFKA_ADVERTISED_LISTENERS", "")
+                .split(",")) {
             int scheme = listener.indexOf("://");
             if (scheme > 0) {
                 addresses.add(listener.substring(scheme + 3).trim());
@@ -580,7 +726,8 @@ class DockerComposeFileTest {
     }
 
     private static Path repositoryRoot() {
-        Path dir = Path.of(System.getProperty("basedir", System.getProperty("user.dir"))).toAbsolutePath();
+        Path dir = Path.of(System.getProperty("basedir", System.getProperty("user.dir")))
+                .toAbsolutePath();
         for (Path d = dir; d != null; d = d.getParent()) {
             if (Files.isRegularFile(d.resolve("docker-compose.yml")) && Files.isRegularFile(d.resolve("job/pom.xml"))) {
                 return d;
@@ -598,24 +745,34 @@ class DockerComposeFileTest {
         String jobJar = shadedJar(xpath, job, projectVersion);
         String toolsJar = shadedJar(xpath, tools, projectVersion);
         assertThat(text(xpath, job, "//plugin[artifactId='maven-shade-plugin']//mainClass"))
-                .as("main class of the job jar, which `flink run` starts").isEqualTo(RunCommand.class.getName());
+                .as("main class of the job jar, which `flink run` starts")
+                .isEqualTo(RunCommand.class.getName());
         String flinkLib = "//plugin[artifactId='maven-dependency-plugin']//execution[id='flink-lib']";
         assertThat(text(xpath, job, flinkLib + "//outputDirectory")).isEqualTo("${project.build.directory}/flink-lib");
         assertThat(text(xpath, job, flinkLib + "//stripVersion")).isEqualTo("true");
         String onnxRuntimeJar = text(xpath, job, flinkLib + "//artifactItem/artifactId") + ".jar";
 
-        return new Build(text(xpath, parent, "/project/properties/flink.version"),
+        return new Build(
+                text(xpath, parent, "/project/properties/flink.version"),
                 text(xpath, parent, "/project/properties/kafka.version"),
-                jobJar, toolsJar, onnxRuntimeJar);
+                jobJar,
+                toolsJar,
+                onnxRuntimeJar);
     }
 
     /** The name of a module's shaded jar: attached beside its own jar, with a classifier. */
     private static String shadedJar(XPath xpath, Document module, String projectVersion) throws Exception {
         String artifactId = text(xpath, module, "/project/artifactId");
-        assertThat(text(xpath, module, "/project/parent/version")).as("%s's parent version", artifactId).isEqualTo(projectVersion);
+        assertThat(text(xpath, module, "/project/parent/version"))
+                .as("%s's parent version", artifactId)
+                .isEqualTo(projectVersion);
         String shade = "//plugin[artifactId='maven-shade-plugin']";
-        assertThat(text(xpath, module, shade + "//shadedArtifactAttached")).as("%s's shaded jar is attached", artifactId).isEqualTo("true");
-        assertThat(xpath.evaluate(shade + "//finalName", module).trim()).as("%s's shaded jar keeps Maven's name", artifactId).isEmpty();
+        assertThat(text(xpath, module, shade + "//shadedArtifactAttached"))
+                .as("%s's shaded jar is attached", artifactId)
+                .isEqualTo("true");
+        assertThat(xpath.evaluate(shade + "//finalName", module).trim())
+                .as("%s's shaded jar keeps Maven's name", artifactId)
+                .isEmpty();
         return artifactId + "-" + projectVersion + "-" + text(xpath, module, shade + "//shadedClassifierName") + ".jar";
     }
 

@@ -30,24 +30,74 @@ public final class AttentionRecords {
     }
 
     /** {@code rows × outputDim} output floats of the window from {@code startPosition} to {@code endPosition}. */
-    public AttentionOutput output(String key, long startPosition, long endPosition, long startTimestamp, long endTimestamp,
-                                 int length, int rows, float[] output) {
-        return new AttentionOutput(key, startPosition, endPosition, startTimestamp, endTimestamp, length, rows, outputDim,
-                FloatArrayView.of(output), model, sha256);
+    public AttentionOutput output(
+            String key,
+            long startPosition,
+            long endPosition,
+            long startTimestamp,
+            long endTimestamp,
+            int length,
+            int rows,
+            float[] output) {
+        return new AttentionOutput(
+                key,
+                startPosition,
+                endPosition,
+                startTimestamp,
+                endTimestamp,
+                length,
+                rows,
+                outputDim,
+                FloatArrayView.of(output),
+                model,
+                sha256);
     }
 
     /** {@code heads × queryRows × length} attention weights of the window from {@code startPosition} to {@code endPosition}. */
-    public AttentionWeights weights(String key, long startPosition, long endPosition, long startTimestamp, long endTimestamp,
-                                    int length, int queryRows, float[] weights) {
-        return new AttentionWeights(key, startPosition, endPosition, startTimestamp, endTimestamp, length, heads, queryRows,
-                FloatArrayView.of(weights), model, sha256);
+    public AttentionWeights weights(
+            String key,
+            long startPosition,
+            long endPosition,
+            long startTimestamp,
+            long endTimestamp,
+            int length,
+            int queryRows,
+            float[] weights) {
+        return new AttentionWeights(
+                key,
+                startPosition,
+                endPosition,
+                startTimestamp,
+                endTimestamp,
+                length,
+                heads,
+                queryRows,
+                FloatArrayView.of(weights),
+                model,
+                sha256);
     }
 
     public AttentionOutput output(Window w, WindowInference r) {
-        return output(w.key, w.startPosition, w.endPosition, w.startTimestamp, w.endTimestamp, w.length, r.rows(), r.output());
+        return output(
+                w.key,
+                w.startPosition,
+                w.endPosition,
+                w.startTimestamp,
+                w.endTimestamp,
+                w.length,
+                r.rows(),
+                r.output());
     }
 
     public AttentionWeights weights(Window w, WindowInference r) {
-        return weights(w.key, w.startPosition, w.endPosition, w.startTimestamp, w.endTimestamp, w.length, r.queryRows(), r.weights());
+        return weights(
+                w.key,
+                w.startPosition,
+                w.endPosition,
+                w.startTimestamp,
+                w.endTimestamp,
+                w.length,
+                r.queryRows(),
+                r.weights());
     }
 }

@@ -37,8 +37,8 @@ public record BatchingConfig(
                     "--batch-size must be between 1 and " + MAX_BATCH_SIZE + ", got " + batchSize + ".");
         }
         if (batchTimeoutMs < 1 || batchTimeoutMs > MAX_BATCH_TIMEOUT_MS) {
-            throw new IllegalArgumentException(
-                    "--batch-timeout-ms must be between 1 and " + MAX_BATCH_TIMEOUT_MS + ", got " + batchTimeoutMs + ".");
+            throw new IllegalArgumentException("--batch-timeout-ms must be between 1 and " + MAX_BATCH_TIMEOUT_MS
+                    + ", got " + batchTimeoutMs + ".");
         }
     }
 }

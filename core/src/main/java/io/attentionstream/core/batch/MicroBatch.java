@@ -84,7 +84,10 @@ public final class MicroBatch<T, R> {
                 runner.failed(items.get(0), e.getMessage());
             } else {
                 // One bad item must not take the others down: find it by running each alone.
-                LOG.warn("Inference failed on a run of {} items, retrying them one at a time: {}", items.size(), e.getMessage());
+                LOG.warn(
+                        "Inference failed on a run of {} items, retrying them one at a time: {}",
+                        items.size(),
+                        e.getMessage());
                 for (T item : items) {
                     run(List.of(item));
                 }

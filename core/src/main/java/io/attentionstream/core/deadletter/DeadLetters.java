@@ -14,8 +14,14 @@ public final class DeadLetters {
 
     /** A record rejected before windowing, with its Kafka coordinates and original bytes. */
     public static RejectedRecord fromSource(
-            String topic, Integer partition, Long offset, String key, byte[] value,
-            RejectReason reason, String message, long rejectedAt) {
+            String topic,
+            Integer partition,
+            Long offset,
+            String key,
+            byte[] value,
+            RejectReason reason,
+            String message,
+            long rejectedAt) {
         return RejectedRecord.newBuilder()
                 .setSourceTopic(topic)
                 .setSourcePartition(partition)

@@ -55,16 +55,27 @@ public final class IncrementalAttentionModel extends OnnxModel<IncrementalSignat
     static final long PADDED_SLOTS_PER_RUN = 192;
 
     /** The run's tensors, each backed by a reused buffer. */
-    enum Tensor { NEW_FEATURES, PAST_KEYS, PAST_VALUES, PAST_MASK, OUTPUT, WEIGHTS, NEW_KEYS, NEW_VALUES }
+    enum Tensor {
+        NEW_FEATURES,
+        PAST_KEYS,
+        PAST_VALUES,
+        PAST_MASK,
+        OUTPUT,
+        WEIGHTS,
+        NEW_KEYS,
+        NEW_VALUES
+    }
 
     private final TensorArena<Tensor> buffers = new TensorArena<>(Tensor.class);
     /** Most spans whose tensors are kept: a steady stream runs over the same few spans. */
     private static final int SPAN_TENSORS_KEPT = 8;
     /** Tensors of recent spans of resident rows, by first row and count; closed when dropped. */
     private final Map<Long, SpanTensors> spanTensors = new LinkedHashMap<>(16, 0.75f, true);
+
     private int spanTensorsGeneration = -1;
     /** Null until {@link #keepResident}: every step is then copied into its batch. */
     private ResidentRows resident;
+
     private long waves;
     /** Zeros for the empty slots of a left-padded cache; grows to the longest padding seen. */
     private float[] zeros;
@@ -138,7 +149,9 @@ public final class IncrementalAttentionModel extends OnnxModel<IncrementalSignat
         // A cache given twice (not what the operator does) must not share a row with itself.
         Set<Long> residentIds = new HashSet<>();
         for (int i = 0; i < steps.size(); i++) {
-            if (resident != null && inRows.size() < resident.maxRows() && residentCandidate(steps.get(i))
+            if (resident != null
+                    && inRows.size() < resident.maxRows()
+                    && residentCandidate(steps.get(i))
                     && residentIds.add(steps.get(i).past().id)) {
                 inRows.add(i);
             } else {
@@ -227,14 +240,20 @@ public final class IncrementalAttentionModel extends OnnxModel<IncrementalSignat
         // Idle rows get zeros: their results are thrown away, but they must be finite.
         x.put(0, zeros(batch * d), 0, batch * d);
         for (int j = 0; j < span.steps().length; j++) {
-            x.put((span.rows()[j] - span.first()) * d, steps.get(span.steps()[j]).features(), 0, d);
+            x.put(
+                    (span.rows()[j] - span.first()) * d,
+                    steps.get(span.steps()[j]).features(),
+                    0,
+                    d);
         }
         try {
             // Outputs are pinned to the span's buffers: ONNX Runtime writes them in place.
             session.run(tensors.inputs, tensors.outputs).close();
         } catch (OrtException e) {
-            throw new InferenceException("ONNX Runtime failed on a batch of " + batch + " steps with " + past
-                    + " cached events each: " + OrtSessions.firstLine(e.getMessage()), e);
+            throw new InferenceException(
+                    "ONNX Runtime failed on a batch of " + batch + " steps with " + past + " cached events each: "
+                            + OrtSessions.firstLine(e.getMessage()),
+                    e);
         }
 
         FloatBuffer outF = tensors.out;
@@ -270,7 +289,9 @@ public final class IncrementalAttentionModel extends OnnxModel<IncrementalSignat
      * few short caches among full ones share the run, half short and half full do not.
      */
     static List<int[]> groupsByCacheLength(List<IncrementalStep> steps) {
-        return LengthGroups.of(steps.size(), i -> steps.get(i).pastLength(),
+        return LengthGroups.of(
+                steps.size(),
+                i -> steps.get(i).pastLength(),
                 (longest, length, remaining) -> (long) (longest - length) * remaining > PADDED_SLOTS_PER_RUN);
     }
 
@@ -284,9 +305,12 @@ public final class IncrementalAttentionModel extends OnnxModel<IncrementalSignat
         int headDim = signature.headDim();
         int dOut = signature.outputDim();
 
-        FloatBuffer x = buffers.get(Tensor.NEW_FEATURES, 4L * batch * signature.featureDim()).asFloatBuffer();
-        FloatBuffer keys = buffers.get(Tensor.PAST_KEYS, 4L * batch * heads * past * headDim).asFloatBuffer();
-        FloatBuffer values = buffers.get(Tensor.PAST_VALUES, 4L * batch * heads * past * headDim).asFloatBuffer();
+        FloatBuffer x = buffers.get(Tensor.NEW_FEATURES, 4L * batch * signature.featureDim())
+                .asFloatBuffer();
+        FloatBuffer keys = buffers.get(Tensor.PAST_KEYS, 4L * batch * heads * past * headDim)
+                .asFloatBuffer();
+        FloatBuffer values = buffers.get(Tensor.PAST_VALUES, 4L * batch * heads * past * headDim)
+                .asFloatBuffer();
         ByteBuffer mask = buffers.get(Tensor.PAST_MASK, (long) batch * past);
         fillInputs(steps, past, x, keys, values, mask);
         ByteBuffer out = buffers.get(Tensor.OUTPUT, 4L * batch * dOut);
@@ -295,16 +319,30 @@ public final class IncrementalAttentionModel extends OnnxModel<IncrementalSignat
         ByteBuffer newValues = buffers.get(Tensor.NEW_VALUES, 4L * batch * heads * headDim);
 
         run(batch, past, x, keys, values, mask, out, weights, newKeys, newValues);
-        List<StepResult> groupResults = extract(steps, past, out.asFloatBuffer(), weights.asFloatBuffer(),
-                newKeys.asFloatBuffer(), newValues.asFloatBuffer());
+        List<StepResult> groupResults = extract(
+                steps,
+                past,
+                out.asFloatBuffer(),
+                weights.asFloatBuffer(),
+                newKeys.asFloatBuffer(),
+                newValues.asFloatBuffer());
         for (int b = 0; b < batch; b++) {
             results[group[b]] = groupResults.get(b);
         }
     }
 
     /** One {@code run()} with every tensor backed by the given buffers; the outputs are written in place. */
-    private void run(int batch, int past, FloatBuffer x, FloatBuffer keys, FloatBuffer values, ByteBuffer mask,
-                     ByteBuffer out, ByteBuffer weights, ByteBuffer newKeys, ByteBuffer newValues) {
+    private void run(
+            int batch,
+            int past,
+            FloatBuffer x,
+            FloatBuffer keys,
+            FloatBuffer values,
+            ByteBuffer mask,
+            ByteBuffer out,
+            ByteBuffer weights,
+            ByteBuffer newKeys,
+            ByteBuffer newValues) {
         IncrementalNames names = signature.names();
         int heads = signature.heads();
         int headDim = signature.headDim();
@@ -312,22 +350,39 @@ public final class IncrementalAttentionModel extends OnnxModel<IncrementalSignat
         long[] pastShape = {batch, heads, past, headDim};
         long[] entryShape = {batch, heads, 1, headDim};
         try (OnnxTensor xNew = OnnxTensor.createTensor(env, x, new long[] {batch, 1, signature.featureDim()});
-             OnnxTensor pastKeys = OnnxTensor.createTensor(env, keys, pastShape);
-             OnnxTensor pastValues = OnnxTensor.createTensor(env, values, pastShape);
-             OnnxTensor pastMask = OnnxTensor.createTensor(env, mask, new long[] {batch, past}, OnnxJavaType.BOOL);
-             OnnxTensor outT = OnnxTensor.createTensor(env, out.asFloatBuffer(), new long[] {batch, 1, dOut});
-             OnnxTensor weightsT = OnnxTensor.createTensor(env, weights.asFloatBuffer(), new long[] {batch, heads, 1, past + 1});
-             OnnxTensor newKeysT = OnnxTensor.createTensor(env, newKeys.asFloatBuffer(), entryShape);
-             OnnxTensor newValuesT = OnnxTensor.createTensor(env, newValues.asFloatBuffer(), entryShape)) {
-            Map<String, OnnxTensor> inputs = Map.of(names.newFeatures(), xNew, names.pastKeys(), pastKeys,
-                    names.pastValues(), pastValues, names.pastMask(), pastMask);
-            Map<String, OnnxTensor> pinned = Map.of(signature.outputName(), outT, signature.weightsName(), weightsT,
-                    names.newKeys(), newKeysT, names.newValues(), newValuesT);
+                OnnxTensor pastKeys = OnnxTensor.createTensor(env, keys, pastShape);
+                OnnxTensor pastValues = OnnxTensor.createTensor(env, values, pastShape);
+                OnnxTensor pastMask = OnnxTensor.createTensor(env, mask, new long[] {batch, past}, OnnxJavaType.BOOL);
+                OnnxTensor outT = OnnxTensor.createTensor(env, out.asFloatBuffer(), new long[] {batch, 1, dOut});
+                OnnxTensor weightsT =
+                        OnnxTensor.createTensor(env, weights.asFloatBuffer(), new long[] {batch, heads, 1, past + 1});
+                OnnxTensor newKeysT = OnnxTensor.createTensor(env, newKeys.asFloatBuffer(), entryShape);
+                OnnxTensor newValuesT = OnnxTensor.createTensor(env, newValues.asFloatBuffer(), entryShape)) {
+            Map<String, OnnxTensor> inputs = Map.of(
+                    names.newFeatures(),
+                    xNew,
+                    names.pastKeys(),
+                    pastKeys,
+                    names.pastValues(),
+                    pastValues,
+                    names.pastMask(),
+                    pastMask);
+            Map<String, OnnxTensor> pinned = Map.of(
+                    signature.outputName(),
+                    outT,
+                    signature.weightsName(),
+                    weightsT,
+                    names.newKeys(),
+                    newKeysT,
+                    names.newValues(),
+                    newValuesT);
             // Outputs are pinned to our buffers: ONNX Runtime writes them in place.
             session.run(inputs, pinned).close();
         } catch (OrtException e) {
-            throw new InferenceException("ONNX Runtime failed on a batch of " + batch + " steps with up to " + past
-                    + " cached events: " + OrtSessions.firstLine(e.getMessage()), e);
+            throw new InferenceException(
+                    "ONNX Runtime failed on a batch of " + batch + " steps with up to " + past + " cached events: "
+                            + OrtSessions.firstLine(e.getMessage()),
+                    e);
         }
     }
 
@@ -344,7 +399,8 @@ public final class IncrementalAttentionModel extends OnnxModel<IncrementalSignat
         SpanTensors tensors = spanTensors.get(key);
         if (tensors == null) {
             if (spanTensors.size() >= SPAN_TENSORS_KEPT) {
-                Map.Entry<Long, SpanTensors> eldest = spanTensors.entrySet().iterator().next();
+                Map.Entry<Long, SpanTensors> eldest =
+                        spanTensors.entrySet().iterator().next();
                 eldest.getValue().close();
                 spanTensors.remove(eldest.getKey());
             }
@@ -386,26 +442,38 @@ public final class IncrementalAttentionModel extends OnnxModel<IncrementalSignat
             Map<String, OnnxTensor> in = new HashMap<>();
             Map<String, OnnxTensor> pinned = new HashMap<>();
             try {
-                in.put(names.newFeatures(), OnnxTensor.createTensor(env, x, new long[] {count, 1, signature.featureDim()}));
+                in.put(names.newFeatures(), OnnxTensor.createTensor(env, x, new long[] {count, 1, signature.featureDim()
+                }));
                 in.put(names.pastKeys(), OnnxTensor.createTensor(env, resident.keys(first, count), pastShape));
                 in.put(names.pastValues(), OnnxTensor.createTensor(env, resident.values(first, count), pastShape));
-                in.put(names.pastMask(), OnnxTensor.createTensor(env, resident.mask(first, count), new long[] {count, past}, OnnxJavaType.BOOL));
-                pinned.put(signature.outputName(), OnnxTensor.createTensor(env, out, new long[] {count, 1, signature.outputDim()}));
-                pinned.put(signature.weightsName(), OnnxTensor.createTensor(env, weights, new long[] {count, heads, 1, past + 1}));
+                in.put(
+                        names.pastMask(),
+                        OnnxTensor.createTensor(
+                                env, resident.mask(first, count), new long[] {count, past}, OnnxJavaType.BOOL));
+                pinned.put(
+                        signature.outputName(),
+                        OnnxTensor.createTensor(env, out, new long[] {count, 1, signature.outputDim()}));
+                pinned.put(
+                        signature.weightsName(),
+                        OnnxTensor.createTensor(env, weights, new long[] {count, heads, 1, past + 1}));
                 pinned.put(names.newKeys(), OnnxTensor.createTensor(env, newKeys, entryShape));
                 pinned.put(names.newValues(), OnnxTensor.createTensor(env, newValues, entryShape));
             } catch (OrtException e) {
                 in.values().forEach(OnnxTensor::close);
                 pinned.values().forEach(OnnxTensor::close);
-                throw new InferenceException("ONNX Runtime could not wrap the tensors of " + count + " resident rows: "
-                        + OrtSessions.firstLine(e.getMessage()), e);
+                throw new InferenceException(
+                        "ONNX Runtime could not wrap the tensors of " + count + " resident rows: "
+                                + OrtSessions.firstLine(e.getMessage()),
+                        e);
             }
             inputs = Map.copyOf(in);
             outputs = Map.copyOf(pinned);
         }
 
         private static FloatBuffer floats(int count) {
-            return ByteBuffer.allocateDirect(count * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+            return ByteBuffer.allocateDirect(count * Float.BYTES)
+                    .order(ByteOrder.nativeOrder())
+                    .asFloatBuffer();
         }
 
         @Override
@@ -428,8 +496,13 @@ public final class IncrementalAttentionModel extends OnnxModel<IncrementalSignat
     }
 
     /** Left padding, as the goldens use: a row with k cached events holds them in its last k slots. */
-    private void fillInputs(List<IncrementalStep> steps, int past, FloatBuffer x, FloatBuffer keys, FloatBuffer values,
-                            ByteBuffer mask) {
+    private void fillInputs(
+            List<IncrementalStep> steps,
+            int past,
+            FloatBuffer x,
+            FloatBuffer keys,
+            FloatBuffer values,
+            ByteBuffer mask) {
         int d = signature.featureDim();
         int heads = signature.heads();
         int headDim = signature.headDim();
@@ -455,8 +528,13 @@ public final class IncrementalAttentionModel extends OnnxModel<IncrementalSignat
         }
     }
 
-    private List<StepResult> extract(List<IncrementalStep> steps, int past, FloatBuffer out, FloatBuffer weights,
-                                     FloatBuffer newKeys, FloatBuffer newValues) {
+    private List<StepResult> extract(
+            List<IncrementalStep> steps,
+            int past,
+            FloatBuffer out,
+            FloatBuffer weights,
+            FloatBuffer newKeys,
+            FloatBuffer newValues) {
         int heads = signature.heads();
         List<StepResult> results = new ArrayList<>(steps.size());
         for (int b = 0; b < steps.size(); b++) {
@@ -473,8 +551,8 @@ public final class IncrementalAttentionModel extends OnnxModel<IncrementalSignat
     }
 
     /** Step {@code index} of a run's outputs, with its weights already in event order. */
-    private StepResult result(int index, int length, float[] weights, FloatBuffer out, FloatBuffer newKeys,
-                              FloatBuffer newValues) {
+    private StepResult result(
+            int index, int length, float[] weights, FloatBuffer out, FloatBuffer newKeys, FloatBuffer newValues) {
         int dOut = signature.outputDim();
         int width = signature.cacheWidth();
         float[] output = new float[dOut];
@@ -499,5 +577,4 @@ public final class IncrementalAttentionModel extends OnnxModel<IncrementalSignat
         closeSpanTensors();
         super.close();
     }
-
 }

@@ -22,7 +22,11 @@ import java.util.Objects;
  * @param names the incremental tensor names
  */
 public record IncrementalConfig(
-        WindowerConfig windower, int batchSize, long batchTimeoutMs, boolean emitWeights, ModelConfig model,
+        WindowerConfig windower,
+        int batchSize,
+        long batchTimeoutMs,
+        boolean emitWeights,
+        ModelConfig model,
         IncrementalNames names)
         implements Serializable {
 
@@ -31,12 +35,14 @@ public record IncrementalConfig(
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(names, "names");
         if (windower.stride() != 1) {
-            throw new IllegalArgumentException("--mode incremental slides every window by one event, so --stride must be 1,"
-                    + " got " + windower.stride() + "; use --mode full for other strides.");
+            throw new IllegalArgumentException(
+                    "--mode incremental slides every window by one event, so --stride must be 1," + " got "
+                            + windower.stride() + "; use --mode full for other strides.");
         }
         if (windower.inputKind() != InputKind.FEATURES) {
-            throw new IllegalArgumentException("--mode incremental takes feature events, but the windower is set up for "
-                    + windower.inputKind().cliName() + "; use a feature model or --mode full.");
+            throw new IllegalArgumentException(
+                    "--mode incremental takes feature events, but the windower is set up for "
+                            + windower.inputKind().cliName() + "; use a feature model or --mode full.");
         }
         BatchingConfig.checkBatch(batchSize, batchTimeoutMs);
     }
@@ -52,8 +58,13 @@ public record IncrementalConfig(
             throw new IllegalArgumentException("--mode incremental computes only the newest position of each window:"
                     + " use --output-rows last.");
         }
-        return new IncrementalConfig(windower, batching.batchSize(), batching.batchTimeoutMs(),
-                batching.weights() != WeightsMode.OFF, batching.model(), IncrementalNames.defaults());
+        return new IncrementalConfig(
+                windower,
+                batching.batchSize(),
+                batching.batchTimeoutMs(),
+                batching.weights() != WeightsMode.OFF,
+                batching.model(),
+                IncrementalNames.defaults());
     }
 
     /** Window size {@code n}. */

@@ -38,8 +38,13 @@ public record IncrementalNames(
 
     /** The names {@code models/export.py} gives. */
     public static IncrementalNames defaults() {
-        return new IncrementalNames(DEFAULT_NEW_FEATURES, DEFAULT_PAST_KEYS, DEFAULT_PAST_VALUES, DEFAULT_PAST_MASK,
-                DEFAULT_NEW_KEYS, DEFAULT_NEW_VALUES);
+        return new IncrementalNames(
+                DEFAULT_NEW_FEATURES,
+                DEFAULT_PAST_KEYS,
+                DEFAULT_PAST_VALUES,
+                DEFAULT_PAST_MASK,
+                DEFAULT_NEW_KEYS,
+                DEFAULT_NEW_VALUES);
     }
 
     /** The inputs in the order the contract lists them. */

@@ -20,14 +20,28 @@ public final class IncrementalRecords {
     /** Call before the new event is appended to {@code past}. */
     public AttentionOutput output(Event event, KeyValueCache past, StepResult r) {
         boolean cached = past != null && !past.isEmpty();
-        return records.output(event.key, cached ? past.position(0) : event.position, event.position,
-                cached ? past.timestamp(0) : event.timestamp, event.timestamp, r.length(), 1, r.output());
+        return records.output(
+                event.key,
+                cached ? past.position(0) : event.position,
+                event.position,
+                cached ? past.timestamp(0) : event.timestamp,
+                event.timestamp,
+                r.length(),
+                1,
+                r.output());
     }
 
     /** Call before the new event is appended to {@code past}. */
     public AttentionWeights weights(Event event, KeyValueCache past, StepResult r) {
         boolean cached = past != null && !past.isEmpty();
-        return records.weights(event.key, cached ? past.position(0) : event.position, event.position,
-                cached ? past.timestamp(0) : event.timestamp, event.timestamp, r.length(), 1, r.weights());
+        return records.weights(
+                event.key,
+                cached ? past.position(0) : event.position,
+                event.position,
+                cached ? past.timestamp(0) : event.timestamp,
+                event.timestamp,
+                r.length(),
+                1,
+                r.weights());
     }
 }

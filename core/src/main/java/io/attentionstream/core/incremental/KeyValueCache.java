@@ -32,6 +32,7 @@ public class KeyValueCache {
     public long id;
     /** Appends since the cache was made. */
     public long version;
+
     public long[] positions;
     public long[] timestamps;
     /**
@@ -40,6 +41,7 @@ public class KeyValueCache {
      * so a step's past is copied with two bulk copies per head instead of one per entry.
      */
     public float[] keys;
+
     public float[] values;
 
     public KeyValueCache() {}
@@ -52,8 +54,8 @@ public class KeyValueCache {
     /** An empty cache for windows of {@code limit + 1} events of a model with these heads. */
     public static KeyValueCache create(int limit, int heads, int headDim) {
         if (limit < 0 || heads < 1 || headDim < 1) {
-            throw new IllegalArgumentException("A cache needs limit >= 0, heads >= 1 and headDim >= 1, got "
-                    + limit + ", " + heads + " and " + headDim + ".");
+            throw new IllegalArgumentException("A cache needs limit >= 0, heads >= 1 and headDim >= 1, got " + limit
+                    + ", " + heads + " and " + headDim + ".");
         }
         KeyValueCache cache = new KeyValueCache();
         cache.limit = limit;

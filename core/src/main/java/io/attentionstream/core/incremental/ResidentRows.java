@@ -50,13 +50,14 @@ final class ResidentRows {
     private int used;
     /** Counts reallocations: buffers from {@link #keys}, {@link #values} and {@link #mask} of an earlier one are stale. */
     private int generation;
+
     private long placements;
     private long copies;
 
     ResidentRows(int heads, int headDim, int limit, int maxRows) {
         if (limit < 1 || maxRows < 1) {
-            throw new IllegalArgumentException("Resident rows need limit >= 1 and maxRows >= 1, got " + limit
-                    + " and " + maxRows + ".");
+            throw new IllegalArgumentException(
+                    "Resident rows need limit >= 1 and maxRows >= 1, got " + limit + " and " + maxRows + ".");
         }
         this.heads = heads;
         this.headDim = headDim;
@@ -146,7 +147,10 @@ final class ResidentRows {
 
     /** Mask of {@code count} rows from {@code first}, as {@code past_mask} {@code [count, limit]}: 1 = empty slot. */
     ByteBuffer mask(int first, int count) {
-        return mask.duplicate().position(first * limit).limit((first + count) * limit).slice();
+        return mask.duplicate()
+                .position(first * limit)
+                .limit((first + count) * limit)
+                .slice();
     }
 
     /**
@@ -231,6 +235,8 @@ final class ResidentRows {
     private FloatBuffer floats(ByteBuffer buffer, int first, int count) {
         long from = (long) first * rowFloats * Float.BYTES;
         long length = (long) count * rowFloats * Float.BYTES;
-        return buffer.slice((int) from, (int) length).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        return buffer.slice((int) from, (int) length)
+                .order(ByteOrder.nativeOrder())
+                .asFloatBuffer();
     }
 }

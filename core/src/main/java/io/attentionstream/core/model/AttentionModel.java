@@ -20,7 +20,12 @@ import java.util.Map;
  */
 public final class AttentionModel extends OnnxModel<ModelSignature> {
     /** The run's tensors, each backed by a reused buffer. */
-    private enum Tensor { INPUT, PAD_MASK, OUTPUT, WEIGHTS }
+    private enum Tensor {
+        INPUT,
+        PAD_MASK,
+        OUTPUT,
+        WEIGHTS
+    }
 
     private final TensorArena<Tensor> arena = new TensorArena<>(Tensor.class);
 
@@ -70,13 +75,15 @@ public final class AttentionModel extends OnnxModel<ModelSignature> {
             throw new IllegalArgumentException("Window " + w + " has no events.");
         }
         if (signature().kind() == InputKind.FEATURES) {
-            if (w.features == null || w.features.length != w.length * signature().featureDim()) {
+            if (w.features == null
+                    || w.features.length != w.length * signature().featureDim()) {
                 throw new IllegalArgumentException("Window " + w + " does not hold " + w.length + " × "
-                        + signature().featureDim() + " features for model " + signature().name() + ".");
+                        + signature().featureDim() + " features for model "
+                        + signature().name() + ".");
             }
         } else if (w.tokens == null || w.tokens.length != w.length) {
-            throw new IllegalArgumentException(
-                    "Window " + w + " does not hold " + w.length + " tokens for model " + signature().name() + ".");
+            throw new IllegalArgumentException("Window " + w + " does not hold " + w.length + " tokens for model "
+                    + signature().name() + ".");
         }
     }
 
@@ -85,11 +92,12 @@ public final class AttentionModel extends OnnxModel<ModelSignature> {
      * longest: padding it further would cost more than the extra {@code run()}.
      */
     static List<int[]> groupsByLength(List<Window> windows) {
-        return LengthGroups.of(windows.size(), i -> windows.get(i).length, (longest, length, remaining) -> 2 * length < longest);
+        return LengthGroups.of(
+                windows.size(), i -> windows.get(i).length, (longest, length, remaining) -> 2 * length < longest);
     }
 
-    private void runGroup(List<Window> windows, int[] group, OutputRows rows, WeightsMode weightsMode,
-                          WindowInference[] results) {
+    private void runGroup(
+            List<Window> windows, int[] group, OutputRows rows, WeightsMode weightsMode, WindowInference[] results) {
         int batch = group.length;
         int seq = windows.get(group[0]).length;
         int heads = signature().heads();
@@ -107,23 +115,28 @@ public final class AttentionModel extends OnnxModel<ModelSignature> {
         }
 
         try (OnnxTensor input = inputTensor(windows, group, seq);
-             OnnxTensor padMask = OnnxTensor.createTensor(env, mask, seqShape, OnnxJavaType.BOOL);
-             OnnxTensor out = OnnxTensor.createTensor(env, outBytes.asFloatBuffer(), new long[] {batch, seq, dOut});
-             OnnxTensor attn = OnnxTensor.createTensor(
-                     env, weightsBytes.asFloatBuffer(), new long[] {batch, heads, seq, seq})) {
-            Map<String, OnnxTensor> inputs = Map.of(signature().inputName(), input, signature().padMaskName(), padMask);
-            Map<String, OnnxTensor> pinned = Map.of(signature().outputName(), out, signature().weightsName(), attn);
+                OnnxTensor padMask = OnnxTensor.createTensor(env, mask, seqShape, OnnxJavaType.BOOL);
+                OnnxTensor out = OnnxTensor.createTensor(env, outBytes.asFloatBuffer(), new long[] {batch, seq, dOut});
+                OnnxTensor attn = OnnxTensor.createTensor(
+                        env, weightsBytes.asFloatBuffer(), new long[] {batch, heads, seq, seq})) {
+            Map<String, OnnxTensor> inputs =
+                    Map.of(signature().inputName(), input, signature().padMaskName(), padMask);
+            Map<String, OnnxTensor> pinned =
+                    Map.of(signature().outputName(), out, signature().weightsName(), attn);
             // Outputs are pinned to our buffers: ONNX Runtime writes them in place.
             try (OrtSession.Result ignored = session.run(inputs, pinned)) {
                 FloatBuffer outView = outBytes.asFloatBuffer();
                 FloatBuffer weightsView = weightsBytes.asFloatBuffer();
                 for (int b = 0; b < batch; b++) {
-                    results[group[b]] = extract(outView, weightsView, b, seq, windows.get(group[b]).length, rows, weightsMode);
+                    results[group[b]] =
+                            extract(outView, weightsView, b, seq, windows.get(group[b]).length, rows, weightsMode);
                 }
             }
         } catch (OrtException e) {
-            throw new InferenceException("ONNX Runtime failed on a batch of " + batch + " windows of "
-                    + seq + " positions: " + OrtSessions.firstLine(e.getMessage()), e);
+            throw new InferenceException(
+                    "ONNX Runtime failed on a batch of " + batch + " windows of " + seq + " positions: "
+                            + OrtSessions.firstLine(e.getMessage()),
+                    e);
         }
     }
 
@@ -156,8 +169,14 @@ public final class AttentionModel extends OnnxModel<ModelSignature> {
         return OnnxTensor.createTensor(env, tokens, new long[] {batch, seq});
     }
 
-    private WindowInference extract(FloatBuffer out, FloatBuffer weights, int b, int seq, int length,
-                                    OutputRows rows, WeightsMode weightsMode) {
+    private WindowInference extract(
+            FloatBuffer out,
+            FloatBuffer weights,
+            int b,
+            int seq,
+            int length,
+            OutputRows rows,
+            WeightsMode weightsMode) {
         int dOut = signature().outputDim();
         int heads = signature().heads();
         int firstRow = rows == OutputRows.ALL ? 0 : length - 1;

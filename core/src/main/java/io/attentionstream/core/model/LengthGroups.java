@@ -32,7 +32,9 @@ public final class LengthGroups {
         for (int i = 0; i < count; i++) {
             order[i] = i;
         }
-        Arrays.sort(order, Comparator.comparingInt((Integer i) -> lengthOf.applyAsInt(i)).reversed());
+        Arrays.sort(
+                order,
+                Comparator.comparingInt((Integer i) -> lengthOf.applyAsInt(i)).reversed());
         List<int[]> groups = new ArrayList<>();
         int start = 0;
         for (int i = 1; i <= count; i++) {

@@ -150,8 +150,7 @@ public final class ModelConfig implements Serializable {
 
         public Builder intraOpThreads(int threads) {
             if (threads < 1 || threads > 256) {
-                throw new IllegalArgumentException(
-                        "Intra-op threads must be between 1 and 256, got " + threads + ".");
+                throw new IllegalArgumentException("Intra-op threads must be between 1 and 256, got " + threads + ".");
             }
             this.intraOpThreads = threads;
             return this;

@@ -32,7 +32,9 @@ public record ModelSignature(
     @Override
     public String toString() {
         return name + " (" + kind.cliName() + " " + inputName
-                + (kind == InputKind.FEATURES ? "[batch, seq, " + featureDim + "]" : "[batch, seq], vocabulary " + vocabSize)
+                + (kind == InputKind.FEATURES
+                        ? "[batch, seq, " + featureDim + "]"
+                        : "[batch, seq], vocabulary " + vocabSize)
                 + " → " + outputName + "[batch, seq, " + outputDim + "], " + weightsName
                 + "[batch, " + heads + ", seq, seq])";
     }

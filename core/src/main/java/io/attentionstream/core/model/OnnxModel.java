@@ -45,8 +45,10 @@ public abstract class OnnxModel<S> implements AutoCloseable {
         } catch (NoSuchFileException e) {
             throw new ModelLoadException("The model file " + file.toAbsolutePath() + " does not exist: check --model.");
         } catch (IOException e) {
-            throw new ModelLoadException("The model file " + file.toAbsolutePath() + " cannot be read (" + e.getMessage()
-                    + "): check --model.", e);
+            throw new ModelLoadException(
+                    "The model file " + file.toAbsolutePath() + " cannot be read (" + e.getMessage()
+                            + "): check --model.",
+                    e);
         }
     }
 

@@ -23,6 +23,7 @@ public enum OutputRows {
                 return rows;
             }
         }
-        throw new IllegalArgumentException("Unknown output rows '" + name + "': use --output-rows all or --output-rows last.");
+        throw new IllegalArgumentException(
+                "Unknown output rows '" + name + "': use --output-rows all or --output-rows last.");
     }
 }

@@ -29,10 +29,9 @@ final class SignatureReader {
         String inputName = kind == InputKind.FEATURES ? config.featuresInput() : config.tokensInput();
         for (String name : inputs.keySet()) {
             if (!name.equals(inputName) && !name.equals(config.padMaskInput())) {
-                throw new ModelLoadException(
-                        "The model has an input '" + name + "' that the job cannot feed; a "
-                                + kind.cliName() + " model takes exactly " + inputName + " and "
-                                + config.padMaskInput() + " (inputs are " + inputs.keySet() + ").");
+                throw new ModelLoadException("The model has an input '" + name + "' that the job cannot feed; a "
+                        + kind.cliName() + " model takes exactly " + inputName + " and "
+                        + config.padMaskInput() + " (inputs are " + inputs.keySet() + ").");
             }
         }
 
@@ -42,19 +41,21 @@ final class SignatureReader {
             featureDim = TensorChecks.staticDim(shape, 2, "input " + inputName, DYNAMIC_AXES);
             Integer expected = config.expectedFeatureDim();
             if (expected != null && expected != featureDim) {
-                throw new ModelLoadException(
-                        "The model's input " + inputName + " has feature dimension " + featureDim
-                                + " but the stream carries " + expected
-                                + " features per event (--feature-dim): point --model at a model of dimension " + expected + ".");
+                throw new ModelLoadException("The model's input " + inputName + " has feature dimension " + featureDim
+                        + " but the stream carries " + expected
+                        + " features per event (--feature-dim): point --model at a model of dimension " + expected
+                        + ".");
             }
         } else {
             TensorChecks.tensor(inputs, inputName, "input", OnnxJavaType.INT64, 2, "the contract");
         }
         TensorChecks.tensor(inputs, config.padMaskInput(), "input", OnnxJavaType.BOOL, 2, "the contract");
 
-        long[] outShape = TensorChecks.tensor(outputs, config.output(), "output", OnnxJavaType.FLOAT, 3, "the contract");
+        long[] outShape =
+                TensorChecks.tensor(outputs, config.output(), "output", OnnxJavaType.FLOAT, 3, "the contract");
         int outputDim = TensorChecks.staticDim(outShape, 2, "output " + config.output(), DYNAMIC_AXES);
-        long[] weightsShape = TensorChecks.tensor(outputs, config.weightsOutput(), "output", OnnxJavaType.FLOAT, 4, "the contract");
+        long[] weightsShape =
+                TensorChecks.tensor(outputs, config.weightsOutput(), "output", OnnxJavaType.FLOAT, 4, "the contract");
         int heads = TensorChecks.staticDim(weightsShape, 1, "output " + config.weightsOutput(), DYNAMIC_AXES);
 
         int vocabSize = kind == InputKind.TOKENS ? vocabSize(metadata) : 0;
@@ -62,8 +63,16 @@ final class SignatureReader {
                 .filter(s -> !s.isBlank())
                 .orElseGet(() -> TensorChecks.graphName(session));
         return new ModelSignature(
-                name, kind, inputName, config.padMaskInput(), config.output(), config.weightsOutput(),
-                featureDim, vocabSize, outputDim, heads);
+                name,
+                kind,
+                inputName,
+                config.padMaskInput(),
+                config.output(),
+                config.weightsOutput(),
+                featureDim,
+                vocabSize,
+                outputDim,
+                heads);
     }
 
     private static InputKind inputKind(Map<String, NodeInfo> inputs, ModelConfig config) {
@@ -71,25 +80,22 @@ final class SignatureReader {
         boolean hasTokens = inputs.containsKey(config.tokensInput());
         InputKind expected = config.expectedKind();
         if (expected == InputKind.FEATURES && !hasFeatures) {
-            throw new ModelLoadException(
-                    "--input-kind features expects a model input named '" + config.featuresInput()
-                            + "' but the model's inputs are " + inputs.keySet()
-                            + (hasTokens ? ": this is a token model, use --input-kind tokens." : "."));
+            throw new ModelLoadException("--input-kind features expects a model input named '" + config.featuresInput()
+                    + "' but the model's inputs are " + inputs.keySet()
+                    + (hasTokens ? ": this is a token model, use --input-kind tokens." : "."));
         }
         if (expected == InputKind.TOKENS && !hasTokens) {
-            throw new ModelLoadException(
-                    "--input-kind tokens expects a model input named '" + config.tokensInput()
-                            + "' but the model's inputs are " + inputs.keySet()
-                            + (hasFeatures ? ": this is a feature model, use --input-kind features." : "."));
+            throw new ModelLoadException("--input-kind tokens expects a model input named '" + config.tokensInput()
+                    + "' but the model's inputs are " + inputs.keySet()
+                    + (hasFeatures ? ": this is a feature model, use --input-kind features." : "."));
         }
         if (expected != null) {
             return expected;
         }
         if (hasFeatures == hasTokens) {
-            throw new ModelLoadException(
-                    "The model's inputs are " + inputs.keySet() + ", expected exactly one of '"
-                            + config.featuresInput() + "' (features) or '" + config.tokensInput()
-                            + "' (tokens) beside '" + config.padMaskInput() + "'.");
+            throw new ModelLoadException("The model's inputs are " + inputs.keySet() + ", expected exactly one of '"
+                    + config.featuresInput() + "' (features) or '" + config.tokensInput()
+                    + "' (tokens) beside '" + config.padMaskInput() + "'.");
         }
         return hasFeatures ? InputKind.FEATURES : InputKind.TOKENS;
     }
@@ -108,9 +114,8 @@ final class SignatureReader {
             }
             return vocab;
         } catch (NumberFormatException e) {
-            throw new ModelLoadException(
-                    "The model's '" + METADATA_VOCAB_SIZE + "' metadata is '" + value + "', expected a positive integer.");
+            throw new ModelLoadException("The model's '" + METADATA_VOCAB_SIZE + "' metadata is '" + value
+                    + "', expected a positive integer.");
         }
     }
-
 }

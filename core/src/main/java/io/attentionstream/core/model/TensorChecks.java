@@ -19,18 +19,21 @@ public final class TensorChecks {
      * @param role "input" or "output"
      * @param contract the contract's name in messages, e.g. "the contract" or "the incremental contract"
      */
-    public static long[] tensor(Map<String, NodeInfo> nodes, String name, String role, OnnxJavaType type, int rank, String contract) {
+    public static long[] tensor(
+            Map<String, NodeInfo> nodes, String name, String role, OnnxJavaType type, int rank, String contract) {
         NodeInfo node = nodes.get(name);
         if (node == null) {
-            throw new ModelLoadException("The model has no " + role + " named '" + name + "'; its " + role + "s are " + nodes.keySet() + ".");
+            throw new ModelLoadException("The model has no " + role + " named '" + name + "'; its " + role + "s are "
+                    + nodes.keySet() + ".");
         }
         if (!(node.getInfo() instanceof TensorInfo info)) {
             throw new ModelLoadException("The model's " + role + " '" + name + "' is not a tensor.");
         }
         long[] shape = info.getShape();
         if (info.type != type || shape.length != rank) {
-            throw new ModelLoadException("The model's " + role + " '" + name + "' is " + describe(info.type) + " "
-                    + Arrays.toString(shape) + " but " + contract + " expects a rank-" + rank + " " + describe(type) + " tensor.");
+            throw new ModelLoadException(
+                    "The model's " + role + " '" + name + "' is " + describe(info.type) + " " + Arrays.toString(shape)
+                            + " but " + contract + " expects a rank-" + rank + " " + describe(type) + " tensor.");
         }
         return shape;
     }
@@ -39,8 +42,9 @@ public final class TensorChecks {
     public static int staticDim(long[] shape, int axis, String what, String dynamicAxes) {
         long dim = shape[axis];
         if (dim <= 0) {
-            throw new ModelLoadException("The model's " + what + " has a dynamic axis " + axis + " " + Arrays.toString(shape)
-                    + "; export it with a fixed size there (only " + dynamicAxes + " axes may be dynamic).");
+            throw new ModelLoadException(
+                    "The model's " + what + " has a dynamic axis " + axis + " " + Arrays.toString(shape)
+                            + "; export it with a fixed size there (only " + dynamicAxes + " axes may be dynamic).");
         }
         return Math.toIntExact(dim);
     }

@@ -18,10 +18,12 @@ public class Event {
     public Long token;
     /** Feature vector, or null. */
     public float[] features;
+
     public boolean endOfSequence;
 
     /** Source coordinates for the dead-letter record; null topic when not read from Kafka. */
     public String sourceTopic;
+
     public int sourcePartition = -1;
     public long sourceOffset = -1L;
 

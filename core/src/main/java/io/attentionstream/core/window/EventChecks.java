@@ -24,15 +24,20 @@ public final class EventChecks {
             return invalid;
         }
         if (lastAcceptedPosition == null ? event.position < 0 : event.position <= lastAcceptedPosition) {
-            return new Rejection(RejectReason.OUT_OF_ORDER, lastAcceptedPosition == null
-                    ? "Position " + event.position + " is negative, but positions start at 0 and increase per key."
-                    : "Position " + event.position + " is not after the key's last accepted position "
-                            + lastAcceptedPosition + ", but positions must strictly increase per key.");
+            return new Rejection(
+                    RejectReason.OUT_OF_ORDER,
+                    lastAcceptedPosition == null
+                            ? "Position " + event.position
+                                    + " is negative, but positions start at 0 and increase per key."
+                            : "Position " + event.position + " is not after the key's last accepted position "
+                                    + lastAcceptedPosition + ", but positions must strictly increase per key.");
         }
         if (event.timestamp < watermark) {
-            return new Rejection(RejectReason.LATE, "Timestamp " + event.timestamp + " is "
-                    + (watermark - event.timestamp) + " ms behind the watermark " + watermark
-                    + "; raise --max-out-of-orderness-ms to accept events this late.");
+            return new Rejection(
+                    RejectReason.LATE,
+                    "Timestamp " + event.timestamp + " is "
+                            + (watermark - event.timestamp) + " ms behind the watermark " + watermark
+                            + "; raise --max-out-of-orderness-ms to accept events this late.");
         }
         return null;
     }

@@ -40,17 +40,20 @@ public final class EventValidator {
     /** Returns null when the event is valid, otherwise why it is not. */
     public Rejection check(Event event) {
         if (event.key == null || event.key.isEmpty()) {
-            return new Rejection(RejectReason.MALFORMED,
+            return new Rejection(
+                    RejectReason.MALFORMED,
                     "The event has " + (event.key == null ? "no" : "an empty") + " key, so it belongs to no sequence.");
         }
         boolean hasToken = event.token != null;
         boolean hasFeatures = event.features != null;
         if (!hasToken && !hasFeatures) {
-            return new Rejection(RejectReason.MISSING_PAYLOAD,
+            return new Rejection(
+                    RejectReason.MISSING_PAYLOAD,
                     "The event has neither token nor features, but the model takes " + inputKind.cliName() + ".");
         }
         if (hasToken && hasFeatures) {
-            return new Rejection(RejectReason.WRONG_INPUT_KIND,
+            return new Rejection(
+                    RejectReason.WRONG_INPUT_KIND,
                     "The event has both token and features, but exactly one may be set and the model takes "
                             + inputKind.cliName() + ".");
         }
@@ -61,19 +64,22 @@ public final class EventValidator {
     }
 
     private Rejection wrongKind(String carried) {
-        return new Rejection(RejectReason.WRONG_INPUT_KIND,
-                "The event carries " + carried + ", but the model takes " + inputKind.cliName()
-                        + " (--input-kind " + inputKind.cliName() + ").");
+        return new Rejection(
+                RejectReason.WRONG_INPUT_KIND,
+                "The event carries " + carried + ", but the model takes " + inputKind.cliName() + " (--input-kind "
+                        + inputKind.cliName() + ").");
     }
 
     private Rejection checkFeatures(float[] features) {
         if (features.length != featureDim) {
-            return new Rejection(RejectReason.BAD_DIMENSION,
+            return new Rejection(
+                    RejectReason.BAD_DIMENSION,
                     "features has " + features.length + " values, the model expects " + featureDim + ".");
         }
         for (int i = 0; i < features.length; i++) {
             if (!Float.isFinite(features[i])) {
-                return new Rejection(RejectReason.NON_FINITE,
+                return new Rejection(
+                        RejectReason.NON_FINITE,
                         "features[" + i + "] is " + features[i] + ", but every feature must be a finite number.");
             }
         }
@@ -82,7 +88,8 @@ public final class EventValidator {
 
     private Rejection checkToken(long token) {
         if (token < 0 || token >= vocabSize) {
-            return new Rejection(RejectReason.TOKEN_OUT_OF_RANGE,
+            return new Rejection(
+                    RejectReason.TOKEN_OUT_OF_RANGE,
                     "token " + token + " is outside the model's vocabulary [0, " + vocabSize + ").");
         }
         return null;

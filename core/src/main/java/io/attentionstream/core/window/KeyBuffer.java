@@ -16,6 +16,7 @@ import java.util.Arrays;
 public class KeyBuffer {
     /** Capacity {@code n}; positions of the buffered events, oldest first. */
     public long[] positions;
+
     public long[] timestamps;
     /** {@code n × d} feature rows, row-major; null for token models. */
     public float[] features;

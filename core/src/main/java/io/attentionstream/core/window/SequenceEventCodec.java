@@ -192,8 +192,8 @@ public final class SequenceEventCodec {
         private void requireBytes(long count, int bytesEach, String what) throws IOException, MalformedRecordException {
             int left = remaining();
             if (count < 0 || count > left / bytesEach) {
-                throw new MalformedRecordException("Field '" + field + "' claims " + count + " " + what
-                        + ", but only " + left + " bytes are left in the record.");
+                throw new MalformedRecordException("Field '" + field + "' claims " + count + " " + what + ", but only "
+                        + left + " bytes are left in the record.");
             }
         }
 

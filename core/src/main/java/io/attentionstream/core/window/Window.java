@@ -15,6 +15,7 @@ public class Window {
     public long startPosition;
     /** Position of the last valid event (inclusive). */
     public long endPosition;
+
     public long startTimestamp;
     public long endTimestamp;
     public int length;
@@ -24,8 +25,13 @@ public class Window {
     public Window() {}
 
     public static Window ofFeatures(
-            String key, long startPosition, long endPosition, long startTimestamp,
-            long endTimestamp, int length, float[] features) {
+            String key,
+            long startPosition,
+            long endPosition,
+            long startTimestamp,
+            long endTimestamp,
+            int length,
+            float[] features) {
         Window w = new Window();
         w.key = key;
         w.startPosition = startPosition;
@@ -38,8 +44,13 @@ public class Window {
     }
 
     public static Window ofTokens(
-            String key, long startPosition, long endPosition, long startTimestamp,
-            long endTimestamp, int length, long[] tokens) {
+            String key,
+            long startPosition,
+            long endPosition,
+            long startTimestamp,
+            long endTimestamp,
+            int length,
+            long[] tokens) {
         Window w = new Window();
         w.key = key;
         w.startPosition = startPosition;
@@ -81,7 +92,7 @@ public class Window {
 
     @Override
     public String toString() {
-        return "Window{key=" + key + ", positions=" + startPosition + ".." + endPosition
-                + ", length=" + length + (isTokens() ? ", tokens" : ", features") + "}";
+        return "Window{key=" + key + ", positions=" + startPosition + ".." + endPosition + ", length=" + length
+                + (isTokens() ? ", tokens" : ", features") + "}";
     }
 }

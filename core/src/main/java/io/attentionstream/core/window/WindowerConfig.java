@@ -153,23 +153,33 @@ public final class WindowerConfig implements Serializable {
 
         /** @throws IllegalArgumentException naming the setting to change */
         public WindowerConfig build() {
-            require(windowSize >= 1 && windowSize <= MAX_WINDOW_SIZE,
+            require(
+                    windowSize >= 1 && windowSize <= MAX_WINDOW_SIZE,
                     "--window-size must be between 1 and " + MAX_WINDOW_SIZE + ", got " + windowSize + ".");
-            require(stride >= 1 && stride <= windowSize,
+            require(
+                    stride >= 1 && stride <= windowSize,
                     "--stride must be between 1 and the window size " + windowSize + ", got " + stride + ".");
             require(idleFlushMs > 0, "--idle-flush-ms must be greater than 0, got " + idleFlushMs + ".");
-            require(stateTtlMs >= idleFlushMs, "--state-ttl-ms must be at least --idle-flush-ms (" + idleFlushMs
-                    + ") so that a key is flushed before its state goes, got " + stateTtlMs + ".");
+            require(
+                    stateTtlMs >= idleFlushMs,
+                    "--state-ttl-ms must be at least --idle-flush-ms (" + idleFlushMs
+                            + ") so that a key is flushed before its state goes, got " + stateTtlMs + ".");
             require(inputKind != null, "The input kind is not set: pass --input-kind features or --input-kind tokens.");
             if (inputKind == InputKind.FEATURES) {
-                require(featureDim > 0, "The feature dimension must be greater than 0 for --input-kind features, got "
-                        + featureDim + "; check the model's feature input given with --model.");
+                require(
+                        featureDim > 0,
+                        "The feature dimension must be greater than 0 for --input-kind features, got " + featureDim
+                                + "; check the model's feature input given with --model.");
                 // A key's buffer holds windowSize x featureDim floats in one array.
-                require((long) windowSize * featureDim <= Integer.MAX_VALUE - 8, "--window-size " + windowSize
-                        + " times the feature dimension " + featureDim + " does not fit in one Java array.");
+                require(
+                        (long) windowSize * featureDim <= Integer.MAX_VALUE - 8,
+                        "--window-size " + windowSize + " times the feature dimension " + featureDim
+                                + " does not fit in one Java array.");
             } else {
-                require(vocabSize > 0, "The vocabulary size must be greater than 0 for --input-kind tokens, got "
-                        + vocabSize + "; check the model's vocab_size metadata given with --model.");
+                require(
+                        vocabSize > 0,
+                        "The vocabulary size must be greater than 0 for --input-kind tokens, got " + vocabSize
+                                + "; check the model's vocab_size metadata given with --model.");
             }
             return new WindowerConfig(this);
         }

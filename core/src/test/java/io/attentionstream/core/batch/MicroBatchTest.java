@@ -72,8 +72,10 @@ class MicroBatchTest {
         MicroBatch<String, List<String>> batch = new MicroBatch<>(4, recorder);
         batch.run(List.of("a", "bad", "c", "odd"));
 
-        assertThat(recorder.runs).as("the batch, then each item alone").containsExactly(
-                List.of("a", "bad", "c", "odd"), List.of("a"), List.of("bad"), List.of("c"), List.of("odd"));
+        assertThat(recorder.runs)
+                .as("the batch, then each item alone")
+                .containsExactly(
+                        List.of("a", "bad", "c", "odd"), List.of("a"), List.of("bad"), List.of("c"), List.of("odd"));
         assertThat(recorder.emitted).containsExactly("A", "C");
         assertThat(recorder.failed).containsExactly("bad: the model cannot take bad", "odd: odd does not fit");
     }

@@ -53,7 +53,10 @@ public final class GoldenCase {
     public static List<GoldenCase> all(String model) {
         Path root = modelsDir().resolve("golden").resolve(model);
         try (Stream<Path> dirs = Files.list(root)) {
-            List<GoldenCase> cases = dirs.filter(Files::isDirectory).sorted().map(d -> new GoldenCase(model, d)).toList();
+            List<GoldenCase> cases = dirs.filter(Files::isDirectory)
+                    .sorted()
+                    .map(d -> new GoldenCase(model, d))
+                    .toList();
             if (cases.isEmpty()) {
                 throw new IllegalStateException("No golden cases under " + root);
             }
@@ -80,7 +83,10 @@ public final class GoldenCase {
     }
 
     public int[] lengths() {
-        return Arrays.stream(props.getProperty("lengths").split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
+        return Arrays.stream(props.getProperty("lengths").split(","))
+                .map(String::trim)
+                .mapToInt(Integer::parseInt)
+                .toArray();
     }
 
     public int[] shape(String tensor) {
@@ -88,7 +94,12 @@ public final class GoldenCase {
         if (shape == null) {
             throw new IllegalArgumentException("Case " + this + " has no tensor " + tensor);
         }
-        return shape.isEmpty() ? new int[0] : Arrays.stream(shape.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
+        return shape.isEmpty()
+                ? new int[0]
+                : Arrays.stream(shape.split(","))
+                        .map(String::trim)
+                        .mapToInt(Integer::parseInt)
+                        .toArray();
     }
 
     public float[] floats(String tensor) {
@@ -120,11 +131,13 @@ public final class GoldenCase {
             throw new IllegalArgumentException("Tensor " + tensor + " of " + this + " is " + actual + ", not " + dtype);
         }
         try {
-            ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(dir.resolve(tensor + ".bin"))).order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(dir.resolve(tensor + ".bin")))
+                    .order(ByteOrder.LITTLE_ENDIAN);
             int expected = Arrays.stream(shape(tensor)).reduce(1, (a, b) -> a * b);
             int width = dtype.equals("bool") ? 1 : dtype.equals("int64") ? 8 : 4;
             if (bytes.remaining() != expected * width) {
-                throw new IllegalStateException(tensor + ".bin of " + this + " has " + bytes.remaining() + " bytes, expected " + expected * width);
+                throw new IllegalStateException(tensor + ".bin of " + this + " has " + bytes.remaining()
+                        + " bytes, expected " + expected * width);
             }
             return bytes;
         } catch (IOException e) {
@@ -145,9 +158,11 @@ public final class GoldenCase {
             int len = lengths[b];
             String key = name + "/" + b;
             if (tokens) {
-                windows.add(Window.ofTokens(key, 0, len - 1, 0, len - 1, len, Arrays.copyOfRange(ids, b * seq, b * seq + len)));
+                windows.add(Window.ofTokens(
+                        key, 0, len - 1, 0, len - 1, len, Arrays.copyOfRange(ids, b * seq, b * seq + len)));
             } else {
-                windows.add(Window.ofFeatures(key, 0, len - 1, 0, len - 1, len, Arrays.copyOfRange(x, b * seq * d, (b * seq + len) * d)));
+                windows.add(Window.ofFeatures(
+                        key, 0, len - 1, 0, len - 1, len, Arrays.copyOfRange(x, b * seq * d, (b * seq + len) * d)));
             }
         }
         return windows;

@@ -99,8 +99,14 @@ class IncrementalAttentionModelTest {
 
     @Test
     void halfFullAndHalfEmptyCachesRunApartAndStillEqualPyTorch() {
-        IncrementalGolden full = IncrementalGolden.all().stream().filter(c -> c.name().equals("b3_past63_masked")).findFirst().orElseThrow();
-        IncrementalGolden empty = IncrementalGolden.all().stream().filter(c -> c.name().equals("b1_past0")).findFirst().orElseThrow();
+        IncrementalGolden full = IncrementalGolden.all().stream()
+                .filter(c -> c.name().equals("b3_past63_masked"))
+                .findFirst()
+                .orElseThrow();
+        IncrementalGolden empty = IncrementalGolden.all().stream()
+                .filter(c -> c.name().equals("b1_past0"))
+                .findFirst()
+                .orElseThrow();
         List<IncrementalStep> steps = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             steps.add(empty.step(0));
@@ -120,17 +126,22 @@ class IncrementalAttentionModelTest {
     @Test
     void groupsAreCutWhereTheRestWouldCarryMorePaddingThanARunCosts() {
         List<IncrementalStep> steps = java.util.stream.IntStream.of(63, 0, 63, 62, 20, 0, 63)
-                .mapToObj(IncrementalAttentionModelTest::stepWithCache).toList();
+                .mapToObj(IncrementalAttentionModelTest::stepWithCache)
+                .toList();
 
         List<List<Integer>> groups = IncrementalAttentionModel.groupsByCacheLength(steps).stream()
-                .map(g -> java.util.Arrays.stream(g).map(i -> steps.get(i).pastLength()).boxed().toList())
+                .map(g -> java.util.Arrays.stream(g)
+                        .map(i -> steps.get(i).pastLength())
+                        .boxed()
+                        .toList())
                 .toList();
 
         // From the 20 on, the rest padded to 63 carries at least 43·3 = 129 empty slots, less than a
         // run costs (192): one group. Four 0s after four 63s carry 63·4 = 252: two.
         assertThat(groups).containsExactly(List.of(63, 63, 63, 62, 20, 0, 0));
         List<IncrementalStep> halves = java.util.stream.IntStream.of(63, 63, 63, 63, 0, 0, 0, 0)
-                .mapToObj(IncrementalAttentionModelTest::stepWithCache).toList();
+                .mapToObj(IncrementalAttentionModelTest::stepWithCache)
+                .toList();
         assertThat(IncrementalAttentionModel.groupsByCacheLength(halves)).hasSize(2);
         assertThat(IncrementalAttentionModel.groupsByCacheLength(List.of())).isEmpty();
     }
@@ -149,9 +160,15 @@ class IncrementalAttentionModelTest {
         try (AttentionModel window = AttentionModel.load(WINDOW_MODEL, ModelConfig.defaults())) {
             for (int b = 0; b < c.batch(); b++) {
                 StepResult incremental = model.run(List.of(c.step(b))).results().get(0);
-                WindowInference full = window.run(List.of(c.window(b)), OutputRows.LAST, WeightsMode.LAST_ROW).results().get(0);
-                assertThat(maxAbsDiff(incremental.output(), full.output())).as("%s row %d output", c, b).isLessThanOrEqualTo(VS_PYTORCH);
-                assertThat(maxAbsDiff(incremental.weights(), full.weights())).as("%s row %d weights", c, b).isLessThanOrEqualTo(VS_PYTORCH);
+                WindowInference full = window.run(List.of(c.window(b)), OutputRows.LAST, WeightsMode.LAST_ROW)
+                        .results()
+                        .get(0);
+                assertThat(maxAbsDiff(incremental.output(), full.output()))
+                        .as("%s row %d output", c, b)
+                        .isLessThanOrEqualTo(VS_PYTORCH);
+                assertThat(maxAbsDiff(incremental.weights(), full.weights()))
+                        .as("%s row %d weights", c, b)
+                        .isLessThanOrEqualTo(VS_PYTORCH);
             }
         }
     }
@@ -181,8 +198,10 @@ class IncrementalAttentionModelTest {
 
     @Test
     void aRenamedInputTheModelLacksIsNamed() {
-        IncrementalNames names = new IncrementalNames("x_new", "past_keys", "past_values", "cache_mask", "new_keys", "new_values");
-        assertThatThrownBy(() -> IncrementalAttentionModel.load(AttentionModel.readModelFile(INCREMENTAL), ModelConfig.defaults(), names))
+        IncrementalNames names =
+                new IncrementalNames("x_new", "past_keys", "past_values", "cache_mask", "new_keys", "new_values");
+        assertThatThrownBy(() -> IncrementalAttentionModel.load(
+                        AttentionModel.readModelFile(INCREMENTAL), ModelConfig.defaults(), names))
                 .isInstanceOf(ModelLoadException.class)
                 .hasMessageContaining("lacks the incremental inputs [cache_mask]")
                 .hasMessageContaining("past_mask");
@@ -190,14 +209,17 @@ class IncrementalAttentionModelTest {
 
     @Test
     void aMissingOutputIsNamed() {
-        assertThatThrownBy(() -> IncrementalAttentionModel.load(INCREMENTAL, ModelConfig.builder().weightsOutput("attn").build()))
+        assertThatThrownBy(() -> IncrementalAttentionModel.load(
+                        INCREMENTAL, ModelConfig.builder().weightsOutput("attn").build()))
                 .isInstanceOf(ModelLoadException.class)
                 .hasMessageContaining("lacks the incremental outputs [attn]");
     }
 
     @Test
     void tokensAreRefusedWithTheSettingToChange() {
-        assertThatThrownBy(() -> IncrementalAttentionModel.load(INCREMENTAL, ModelConfig.builder().expectedKind(InputKind.TOKENS).build()))
+        assertThatThrownBy(() -> IncrementalAttentionModel.load(
+                        INCREMENTAL,
+                        ModelConfig.builder().expectedKind(InputKind.TOKENS).build()))
                 .isInstanceOf(ModelLoadException.class)
                 .hasMessageContaining("--input-kind tokens")
                 .hasMessageContaining("--mode incremental");
@@ -205,7 +227,9 @@ class IncrementalAttentionModelTest {
 
     @Test
     void aWrongFeatureDimensionNamesBothDimensions() {
-        assertThatThrownBy(() -> IncrementalAttentionModel.load(INCREMENTAL, ModelConfig.builder().expectedFeatureDim(32).build()))
+        assertThatThrownBy(() -> IncrementalAttentionModel.load(
+                        INCREMENTAL,
+                        ModelConfig.builder().expectedFeatureDim(32).build()))
                 .isInstanceOf(ModelLoadException.class)
                 .hasMessageContaining("feature dimension 64")
                 .hasMessageContaining("32");
@@ -213,7 +237,9 @@ class IncrementalAttentionModelTest {
 
     @Test
     void aWrongDigestIsRefused() {
-        assertThatThrownBy(() -> IncrementalAttentionModel.load(INCREMENTAL, ModelConfig.builder().expectedSha256("0".repeat(64)).build()))
+        assertThatThrownBy(() -> IncrementalAttentionModel.load(
+                        INCREMENTAL,
+                        ModelConfig.builder().expectedSha256("0".repeat(64)).build()))
                 .isInstanceOf(ModelLoadException.class)
                 .hasMessageContaining("--model-sha256");
     }

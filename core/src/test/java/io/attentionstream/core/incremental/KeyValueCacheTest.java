@@ -3,7 +3,6 @@ package io.attentionstream.core.incremental;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /** The ring of a key's last {@code n − 1} keys and values: order, bounds and growth. */

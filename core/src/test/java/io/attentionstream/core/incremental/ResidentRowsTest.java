@@ -115,14 +115,16 @@ class ResidentRowsTest {
             stream.runWave(List.of(0));
         }
         KeyValueCache cache = stream.caches.get(0);
-        List<IncrementalStep> twice = List.of(new IncrementalStep(stream.randomEntry(), cache),
-                new IncrementalStep(stream.randomEntry(), cache));
+        List<IncrementalStep> twice = List.of(
+                new IncrementalStep(stream.randomEntry(), cache), new IncrementalStep(stream.randomEntry(), cache));
 
         List<StepResult> expected = copied.run(twice).results();
         List<StepResult> actual = resident.run(twice).results();
 
         for (int i = 0; i < 2; i++) {
-            assertThat(maxAbsDiff(actual.get(i).output(), expected.get(i).output())).as("step %d", i).isLessThanOrEqualTo(SAME_INPUTS);
+            assertThat(maxAbsDiff(actual.get(i).output(), expected.get(i).output()))
+                    .as("step %d", i)
+                    .isLessThanOrEqualTo(SAME_INPUTS);
         }
     }
 
@@ -131,7 +133,8 @@ class ResidentRowsTest {
         List<Integer> steps = List.of(10, 11, 12, 13);
 
         // Limit 63: an idle row costs 64 slots, a run 192. One idle row is kept, seven are not.
-        List<IncrementalAttentionModel.Span> spans = IncrementalAttentionModel.spans(steps, new int[] {10, 0, 2, 1}, 63);
+        List<IncrementalAttentionModel.Span> spans =
+                IncrementalAttentionModel.spans(steps, new int[] {10, 0, 2, 1}, 63);
 
         assertThat(spans).hasSize(2);
         assertThat(spans.get(0).first()).isZero();
@@ -145,9 +148,13 @@ class ResidentRowsTest {
 
     @Test
     void aResidentFullCacheAmongCopiedShortOnesEqualsPyTorch() {
-        IncrementalGolden c = IncrementalGolden.all().stream().filter(g -> g.name().equals("b3_past63_masked")).findFirst().orElseThrow();
+        IncrementalGolden c = IncrementalGolden.all().stream()
+                .filter(g -> g.name().equals("b3_past63_masked"))
+                .findFirst()
+                .orElseThrow();
         resident.keepResident(63, 4);
-        List<IncrementalStep> steps = IntStream.range(0, c.batch()).mapToObj(c::step).toList();
+        List<IncrementalStep> steps =
+                IntStream.range(0, c.batch()).mapToObj(c::step).toList();
 
         IncrementalInference inference = resident.run(steps);
 
@@ -156,8 +163,12 @@ class ResidentRowsTest {
         assertThat(inference.runs()).isEqualTo(2);
         for (int b = 0; b < c.batch(); b++) {
             StepResult r = inference.results().get(b);
-            assertThat(maxAbsDiff(r.output(), c.expectedOutput(b))).as("%s row %d output", c, b).isLessThanOrEqualTo(VS_PYTORCH);
-            assertThat(maxAbsDiff(r.weights(), c.expectedWeights(b))).as("%s row %d weights", c, b).isLessThanOrEqualTo(VS_PYTORCH);
+            assertThat(maxAbsDiff(r.output(), c.expectedOutput(b)))
+                    .as("%s row %d output", c, b)
+                    .isLessThanOrEqualTo(VS_PYTORCH);
+            assertThat(maxAbsDiff(r.weights(), c.expectedWeights(b)))
+                    .as("%s row %d weights", c, b)
+                    .isLessThanOrEqualTo(VS_PYTORCH);
         }
     }
 
@@ -177,7 +188,8 @@ class ResidentRowsTest {
         }
 
         List<Integer> shuffledKeys() {
-            List<Integer> order = new ArrayList<>(IntStream.range(0, keys).boxed().toList());
+            List<Integer> order =
+                    new ArrayList<>(IntStream.range(0, keys).boxed().toList());
             Collections.shuffle(order, random);
             return order;
         }
@@ -202,10 +214,16 @@ class ResidentRowsTest {
                 StepResult a = actual.results().get(i);
                 String what = "key " + waveKeys.get(i) + " with " + steps.get(i).pastLength() + " cached";
                 assertThat(a.length()).as(what).isEqualTo(e.length());
-                assertThat(maxAbsDiff(a.output(), e.output())).as(what + " output").isLessThanOrEqualTo(SAME_INPUTS);
-                assertThat(maxAbsDiff(a.weights(), e.weights())).as(what + " weights").isLessThanOrEqualTo(SAME_INPUTS);
+                assertThat(maxAbsDiff(a.output(), e.output()))
+                        .as(what + " output")
+                        .isLessThanOrEqualTo(SAME_INPUTS);
+                assertThat(maxAbsDiff(a.weights(), e.weights()))
+                        .as(what + " weights")
+                        .isLessThanOrEqualTo(SAME_INPUTS);
                 assertThat(maxAbsDiff(a.newKey(), e.newKey())).as(what + " key").isLessThanOrEqualTo(SAME_INPUTS);
-                assertThat(maxAbsDiff(a.newValue(), e.newValue())).as(what + " value").isLessThanOrEqualTo(SAME_INPUTS);
+                assertThat(maxAbsDiff(a.newValue(), e.newValue()))
+                        .as(what + " value")
+                        .isLessThanOrEqualTo(SAME_INPUTS);
                 KeyValueCache cache = caches.computeIfAbsent(waveKeys.get(i), k -> KeyValueCache.create(limit, 4, 16));
                 long position = positions.merge(waveKeys.get(i), 1L, Long::sum);
                 cache.append(position, position, e.newKey(), e.newValue());

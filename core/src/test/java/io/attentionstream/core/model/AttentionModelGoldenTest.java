@@ -42,16 +42,19 @@ class AttentionModelGoldenTest {
     @MethodSource("cases")
     void batchOfTheCaseEqualsPyTorch(GoldenCase c) {
         List<Window> windows = c.windows();
-        List<WindowInference> results = modelOf(c).run(windows, OutputRows.ALL, WeightsMode.FULL).results();
+        List<WindowInference> results =
+                modelOf(c).run(windows, OutputRows.ALL, WeightsMode.FULL).results();
 
         assertThat(results).hasSize(c.batch());
         for (int b = 0; b < c.batch(); b++) {
             WindowInference r = results.get(b);
             assertThat(r.rows()).isEqualTo(c.lengths()[b]);
             assertThat(maxAbsDiff(r.output(), c.expectedOutput(b)))
-                    .as("%s row %d: max |out - PyTorch|", c, b).isLessThanOrEqualTo(VS_PYTORCH);
+                    .as("%s row %d: max |out - PyTorch|", c, b)
+                    .isLessThanOrEqualTo(VS_PYTORCH);
             assertThat(maxAbsDiff(r.weights(), c.expectedWeights(b)))
-                    .as("%s row %d: max |weights - PyTorch|", c, b).isLessThanOrEqualTo(VS_PYTORCH);
+                    .as("%s row %d: max |weights - PyTorch|", c, b)
+                    .isLessThanOrEqualTo(VS_PYTORCH);
         }
     }
 
@@ -60,9 +63,16 @@ class AttentionModelGoldenTest {
     void eachWindowAloneEqualsPyTorch(GoldenCase c) {
         List<Window> windows = c.windows();
         for (int b = 0; b < c.batch(); b++) {
-            WindowInference alone = modelOf(c).run(List.of(windows.get(b)), OutputRows.ALL, WeightsMode.FULL).results().get(0);
-            assertThat(maxAbsDiff(alone.output(), c.expectedOutput(b))).as("%s row %d alone", c, b).isLessThanOrEqualTo(VS_PYTORCH);
-            assertThat(maxAbsDiff(alone.weights(), c.expectedWeights(b))).as("%s row %d alone", c, b).isLessThanOrEqualTo(VS_PYTORCH);
+            WindowInference alone = modelOf(c)
+                    .run(List.of(windows.get(b)), OutputRows.ALL, WeightsMode.FULL)
+                    .results()
+                    .get(0);
+            assertThat(maxAbsDiff(alone.output(), c.expectedOutput(b)))
+                    .as("%s row %d alone", c, b)
+                    .isLessThanOrEqualTo(VS_PYTORCH);
+            assertThat(maxAbsDiff(alone.weights(), c.expectedWeights(b)))
+                    .as("%s row %d alone", c, b)
+                    .isLessThanOrEqualTo(VS_PYTORCH);
         }
     }
 }

@@ -41,7 +41,8 @@ class AttentionModelLoadTest {
     @Test
     void acceptsThePinnedDigestInAnyCase() {
         String digest = Sha256.hex(AttentionModel.readModelFile(FEATURE_MODEL)).toUpperCase();
-        try (AttentionModel model = AttentionModel.load(FEATURE_MODEL, ModelConfig.builder().expectedSha256(digest).build())) {
+        try (AttentionModel model = AttentionModel.load(
+                FEATURE_MODEL, ModelConfig.builder().expectedSha256(digest).build())) {
             assertThat(model.sha256()).isEqualToIgnoringCase(digest);
         }
     }
@@ -50,7 +51,9 @@ class AttentionModelLoadTest {
     void wrongDigestShowsBothDigests() {
         String actual = Sha256.hex(AttentionModel.readModelFile(FEATURE_MODEL));
         String pinned = "0".repeat(64);
-        assertThatThrownBy(() -> AttentionModel.load(FEATURE_MODEL, ModelConfig.builder().expectedSha256(pinned).build()))
+        assertThatThrownBy(() -> AttentionModel.load(
+                        FEATURE_MODEL,
+                        ModelConfig.builder().expectedSha256(pinned).build()))
                 .isInstanceOf(ModelLoadException.class)
                 .hasMessageContaining(actual)
                 .hasMessageContaining(pinned)
@@ -66,7 +69,9 @@ class AttentionModelLoadTest {
 
     @Test
     void wrongFeatureDimensionNamesBothDimensions() {
-        assertThatThrownBy(() -> AttentionModel.load(FEATURE_MODEL, ModelConfig.builder().expectedFeatureDim(32).build()))
+        assertThatThrownBy(() -> AttentionModel.load(
+                        FEATURE_MODEL,
+                        ModelConfig.builder().expectedFeatureDim(32).build()))
                 .isInstanceOf(ModelLoadException.class)
                 .hasMessageContaining("feature dimension 64")
                 .hasMessageContaining("32");
@@ -74,8 +79,12 @@ class AttentionModelLoadTest {
 
     @Test
     void missingInputNameListsTheModelsInputs() {
-        assertThatThrownBy(() -> AttentionModel.load(FEATURE_MODEL,
-                        ModelConfig.builder().expectedKind(InputKind.FEATURES).featuresInput("features").build()))
+        assertThatThrownBy(() -> AttentionModel.load(
+                        FEATURE_MODEL,
+                        ModelConfig.builder()
+                                .expectedKind(InputKind.FEATURES)
+                                .featuresInput("features")
+                                .build()))
                 .isInstanceOf(ModelLoadException.class)
                 .hasMessageContaining("'features'")
                 .hasMessageContaining("x")
@@ -84,7 +93,9 @@ class AttentionModelLoadTest {
 
     @Test
     void missingOutputNameListsTheModelsOutputs() {
-        assertThatThrownBy(() -> AttentionModel.load(FEATURE_MODEL, ModelConfig.builder().weightsOutput("attn").build()))
+        assertThatThrownBy(() -> AttentionModel.load(
+                        FEATURE_MODEL,
+                        ModelConfig.builder().weightsOutput("attn").build()))
                 .isInstanceOf(ModelLoadException.class)
                 .hasMessageContaining("no output named 'attn'")
                 .hasMessageContaining("weights");
@@ -92,7 +103,9 @@ class AttentionModelLoadTest {
 
     @Test
     void tokenModelWhereFeaturesAreConfiguredSaysWhichKindItIs() {
-        assertThatThrownBy(() -> AttentionModel.load(TOKEN_MODEL, ModelConfig.builder().expectedKind(InputKind.FEATURES).build()))
+        assertThatThrownBy(() -> AttentionModel.load(
+                        TOKEN_MODEL,
+                        ModelConfig.builder().expectedKind(InputKind.FEATURES).build()))
                 .isInstanceOf(ModelLoadException.class)
                 .hasMessageContaining("--input-kind features")
                 .hasMessageContaining("use --input-kind tokens");
@@ -100,7 +113,9 @@ class AttentionModelLoadTest {
 
     @Test
     void featureModelWhereTokensAreConfiguredSaysWhichKindItIs() {
-        assertThatThrownBy(() -> AttentionModel.load(FEATURE_MODEL, ModelConfig.builder().expectedKind(InputKind.TOKENS).build()))
+        assertThatThrownBy(() -> AttentionModel.load(
+                        FEATURE_MODEL,
+                        ModelConfig.builder().expectedKind(InputKind.TOKENS).build()))
                 .isInstanceOf(ModelLoadException.class)
                 .hasMessageContaining("use --input-kind features");
     }
@@ -126,7 +141,8 @@ class AttentionModelLoadTest {
 
     @Test
     void incrementalModelIsNotAFullWindowModel() {
-        assertThatThrownBy(() -> AttentionModel.load(GoldenCase.modelFile("incremental_feature_attention"), ModelConfig.defaults()))
+        assertThatThrownBy(() -> AttentionModel.load(
+                        GoldenCase.modelFile("incremental_feature_attention"), ModelConfig.defaults()))
                 .isInstanceOf(ModelLoadException.class)
                 .hasMessageContaining("x_new");
     }
@@ -134,10 +150,16 @@ class AttentionModelLoadTest {
     @Test
     void groupsKeepShortWindowsApartFromLongOnes() {
         var windows = java.util.stream.IntStream.of(64, 5, 40, 33, 64, 1)
-                .mapToObj(len -> io.attentionstream.core.window.Window.ofTokens("k", 0, len - 1, 0, 0, len, new long[len]))
+                .mapToObj(len ->
+                        io.attentionstream.core.window.Window.ofTokens("k", 0, len - 1, 0, 0, len, new long[len]))
                 .toList();
         var groups = AttentionModel.groupsByLength(windows);
-        assertThat(groups.stream().map(g -> Arrays.stream(g).map(i -> windows.get(i).length).boxed().toList()).toList())
+        assertThat(groups.stream()
+                        .map(g -> Arrays.stream(g)
+                                .map(i -> windows.get(i).length)
+                                .boxed()
+                                .toList())
+                        .toList())
                 .containsExactly(java.util.List.of(64, 64, 40, 33), java.util.List.of(5), java.util.List.of(1));
     }
 }

@@ -12,13 +12,21 @@ class EventValidatorTest {
     private static final EventValidator TOKENS = new EventValidator(config(InputKind.TOKENS));
 
     private static WindowerConfig config(InputKind kind) {
-        return WindowerConfig.builder().windowSize(4).stride(1).idleFlushMs(10).stateTtlMs(100)
-                .inputKind(kind).featureDim(3).vocabSize(1000).build();
+        return WindowerConfig.builder()
+                .windowSize(4)
+                .stride(1)
+                .idleFlushMs(10)
+                .stateTtlMs(100)
+                .inputKind(kind)
+                .featureDim(3)
+                .vocabSize(1000)
+                .build();
     }
 
     @Test
     void acceptsAValidFeatureEvent() {
-        assertThat(FEATURES.check(Event.ofFeatures("k", 0, 0, new float[] {1f, -2f, Float.MAX_VALUE}))).isNull();
+        assertThat(FEATURES.check(Event.ofFeatures("k", 0, 0, new float[] {1f, -2f, Float.MAX_VALUE})))
+                .isNull();
     }
 
     @Test
@@ -44,14 +52,20 @@ class EventValidatorTest {
 
     @Test
     void aTokenForAFeatureModelIsTheWrongKind() {
-        assertRejected(FEATURES.check(Event.ofToken("k", 0, 0, 5)),
-                RejectReason.WRONG_INPUT_KIND, "carries a token", "--input-kind features");
+        assertRejected(
+                FEATURES.check(Event.ofToken("k", 0, 0, 5)),
+                RejectReason.WRONG_INPUT_KIND,
+                "carries a token",
+                "--input-kind features");
     }
 
     @Test
     void featuresForATokenModelAreTheWrongKind() {
-        assertRejected(TOKENS.check(Event.ofFeatures("k", 0, 0, new float[3])),
-                RejectReason.WRONG_INPUT_KIND, "carries features", "--input-kind tokens");
+        assertRejected(
+                TOKENS.check(Event.ofFeatures("k", 0, 0, new float[3])),
+                RejectReason.WRONG_INPUT_KIND,
+                "carries features",
+                "--input-kind tokens");
     }
 
     @Test
@@ -65,34 +79,52 @@ class EventValidatorTest {
 
     @Test
     void featuresOfAnotherDimensionAreRejected() {
-        assertRejected(FEATURES.check(Event.ofFeatures("k", 0, 0, new float[2])),
-                RejectReason.BAD_DIMENSION, "features has 2 values, the model expects 3");
-        assertRejected(FEATURES.check(Event.ofFeatures("k", 0, 0, new float[4])),
-                RejectReason.BAD_DIMENSION, "features has 4 values");
+        assertRejected(
+                FEATURES.check(Event.ofFeatures("k", 0, 0, new float[2])),
+                RejectReason.BAD_DIMENSION,
+                "features has 2 values, the model expects 3");
+        assertRejected(
+                FEATURES.check(Event.ofFeatures("k", 0, 0, new float[4])),
+                RejectReason.BAD_DIMENSION,
+                "features has 4 values");
     }
 
     @Test
     void nonFiniteFeaturesAreRejectedWithTheirIndex() {
-        assertRejected(FEATURES.check(Event.ofFeatures("k", 0, 0, new float[] {0f, Float.NaN, 0f})),
-                RejectReason.NON_FINITE, "features[1] is NaN");
-        assertRejected(FEATURES.check(Event.ofFeatures("k", 0, 0, new float[] {0f, 0f, Float.POSITIVE_INFINITY})),
-                RejectReason.NON_FINITE, "features[2] is Infinity");
-        assertRejected(FEATURES.check(Event.ofFeatures("k", 0, 0, new float[] {Float.NEGATIVE_INFINITY, 0f, 0f})),
-                RejectReason.NON_FINITE, "features[0] is -Infinity");
+        assertRejected(
+                FEATURES.check(Event.ofFeatures("k", 0, 0, new float[] {0f, Float.NaN, 0f})),
+                RejectReason.NON_FINITE,
+                "features[1] is NaN");
+        assertRejected(
+                FEATURES.check(Event.ofFeatures("k", 0, 0, new float[] {0f, 0f, Float.POSITIVE_INFINITY})),
+                RejectReason.NON_FINITE,
+                "features[2] is Infinity");
+        assertRejected(
+                FEATURES.check(Event.ofFeatures("k", 0, 0, new float[] {Float.NEGATIVE_INFINITY, 0f, 0f})),
+                RejectReason.NON_FINITE,
+                "features[0] is -Infinity");
     }
 
     @Test
     void tokensOutsideTheVocabularyAreRejected() {
-        assertRejected(TOKENS.check(Event.ofToken("k", 0, 0, 1000)),
-                RejectReason.TOKEN_OUT_OF_RANGE, "token 1000", "[0, 1000)");
+        assertRejected(
+                TOKENS.check(Event.ofToken("k", 0, 0, 1000)),
+                RejectReason.TOKEN_OUT_OF_RANGE,
+                "token 1000",
+                "[0, 1000)");
         assertRejected(TOKENS.check(Event.ofToken("k", 0, 0, -1)), RejectReason.TOKEN_OUT_OF_RANGE, "token -1");
     }
 
     @Test
     void declaresEveryReasonItReturns() {
-        assertThat(EventValidator.REASONS).containsExactlyInAnyOrder(
-                RejectReason.MALFORMED, RejectReason.MISSING_PAYLOAD, RejectReason.WRONG_INPUT_KIND,
-                RejectReason.BAD_DIMENSION, RejectReason.NON_FINITE, RejectReason.TOKEN_OUT_OF_RANGE);
+        assertThat(EventValidator.REASONS)
+                .containsExactlyInAnyOrder(
+                        RejectReason.MALFORMED,
+                        RejectReason.MISSING_PAYLOAD,
+                        RejectReason.WRONG_INPUT_KIND,
+                        RejectReason.BAD_DIMENSION,
+                        RejectReason.NON_FINITE,
+                        RejectReason.TOKEN_OUT_OF_RANGE);
     }
 
     private static void assertRejected(Rejection rejection, RejectReason reason, String... messageParts) {

@@ -30,15 +30,37 @@ class SequenceEventCodecTest {
 
     static Stream<SequenceEvent> contractEvents() {
         return Stream.of(
-                SequenceEvent.newBuilder().setKey("sensor-7").setPosition(42L).setTimestamp(1_700_000_000_123L)
-                        .setFeatures(List.of(0.5f, -1.25f, 3.0f, Float.MIN_VALUE)).build(),
-                SequenceEvent.newBuilder().setKey("doc-1").setPosition(0L).setTimestamp(5L)
-                        .setToken(999L).setEndOfSequence(true).build(),
-                SequenceEvent.newBuilder().setKey("ünïcødé-键").setPosition(Long.MAX_VALUE)
-                        .setTimestamp(Long.MIN_VALUE).setFeatures(List.of()).build(),
-                SequenceEvent.newBuilder().setKey("").setPosition(-1L).setTimestamp(0L).build(),
-                SequenceEvent.newBuilder().setKey("both").setPosition(3L).setTimestamp(4L)
-                        .setToken(-7L).setFeatures(List.of(Float.NaN, Float.POSITIVE_INFINITY)).build());
+                SequenceEvent.newBuilder()
+                        .setKey("sensor-7")
+                        .setPosition(42L)
+                        .setTimestamp(1_700_000_000_123L)
+                        .setFeatures(List.of(0.5f, -1.25f, 3.0f, Float.MIN_VALUE))
+                        .build(),
+                SequenceEvent.newBuilder()
+                        .setKey("doc-1")
+                        .setPosition(0L)
+                        .setTimestamp(5L)
+                        .setToken(999L)
+                        .setEndOfSequence(true)
+                        .build(),
+                SequenceEvent.newBuilder()
+                        .setKey("ünïcødé-键")
+                        .setPosition(Long.MAX_VALUE)
+                        .setTimestamp(Long.MIN_VALUE)
+                        .setFeatures(List.of())
+                        .build(),
+                SequenceEvent.newBuilder()
+                        .setKey("")
+                        .setPosition(-1L)
+                        .setTimestamp(0L)
+                        .build(),
+                SequenceEvent.newBuilder()
+                        .setKey("both")
+                        .setPosition(3L)
+                        .setTimestamp(4L)
+                        .setToken(-7L)
+                        .setFeatures(List.of(Float.NaN, Float.POSITIVE_INFINITY))
+                        .build());
     }
 
     @ParameterizedTest
@@ -68,7 +90,8 @@ class SequenceEventCodecTest {
 
     @Test
     void roundTripsAnEventBuiltInJava() throws Exception {
-        Event event = Event.ofFeatures("k", 9L, 10L, new float[] {1f, -0f, 2.5e-30f}).endingSequence();
+        Event event =
+                Event.ofFeatures("k", 9L, 10L, new float[] {1f, -0f, 2.5e-30f}).endingSequence();
 
         assertThat(SequenceEventCodec.decode(SequenceEventCodec.encode(event))).isEqualTo(event);
     }
@@ -85,8 +108,12 @@ class SequenceEventCodecTest {
     @Test
     void readsFeaturesWrittenInSeveralBlocks() throws Exception {
         // Avro allows arrays in several blocks with negative counts and byte sizes; other writers use them.
-        SequenceEvent record = SequenceEvent.newBuilder().setKey("blocks").setPosition(1L).setTimestamp(2L)
-                .setFeatures(List.of(1f, 2f, 3f, 4f, 5f, 6f, 7f)).build();
+        SequenceEvent record = SequenceEvent.newBuilder()
+                .setKey("blocks")
+                .setPosition(1L)
+                .setTimestamp(2L)
+                .setFeatures(List.of(1f, 2f, 3f, 4f, 5f, 6f, 7f))
+                .build();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         BinaryEncoder blocking = new EncoderFactory().configureBlockSize(64).blockingBinaryEncoder(bytes, null);
         new SpecificDatumWriter<>(SequenceEvent.class).write(record, blocking);
@@ -123,10 +150,18 @@ class SequenceEventCodecTest {
     @Test
     void rejectsARecordOfAnotherSchema() throws Exception {
         AttentionOutput output = AttentionOutput.newBuilder()
-                .setKey("sensor-7").setWindowStartPosition(0L).setWindowEndPosition(63L)
-                .setWindowStartTimestamp(1_700_000_000_000L).setWindowEndTimestamp(1_700_000_063_000L)
-                .setLength(64).setRows(64).setDim(2).setOutput(List.of(0.5f, 1.5f))
-                .setModel("feature_attention").setModelSha256("ab".repeat(32)).build();
+                .setKey("sensor-7")
+                .setWindowStartPosition(0L)
+                .setWindowEndPosition(63L)
+                .setWindowStartTimestamp(1_700_000_000_000L)
+                .setWindowEndTimestamp(1_700_000_063_000L)
+                .setLength(64)
+                .setRows(64)
+                .setDim(2)
+                .setOutput(List.of(0.5f, 1.5f))
+                .setModel("feature_attention")
+                .setModelSha256("ab".repeat(32))
+                .build();
 
         // window_start_timestamp lands where token's union branch is expected.
         assertMalformed(write(output), "union branch");

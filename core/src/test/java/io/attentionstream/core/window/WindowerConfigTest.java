@@ -16,8 +16,12 @@ class WindowerConfigTest {
     /** A valid feature configuration for each test to break one setting of. */
     private static WindowerConfig.Builder features() {
         return WindowerConfig.builder()
-                .windowSize(64).stride(8).idleFlushMs(5_000).stateTtlMs(60_000)
-                .inputKind(InputKind.FEATURES).featureDim(16);
+                .windowSize(64)
+                .stride(8)
+                .idleFlushMs(5_000)
+                .stateTtlMs(60_000)
+                .inputKind(InputKind.FEATURES)
+                .featureDim(16);
     }
 
     @Test
@@ -35,7 +39,11 @@ class WindowerConfigTest {
 
     @Test
     void tokenModelsNeedAVocabularyNotADimension() {
-        WindowerConfig config = features().inputKind(InputKind.TOKENS).featureDim(0).vocabSize(1000).build();
+        WindowerConfig config = features()
+                .inputKind(InputKind.TOKENS)
+                .featureDim(0)
+                .vocabSize(1000)
+                .build();
 
         assertThat(config.vocabSize()).isEqualTo(1000);
         assertThat(config.featureDim()).isZero();

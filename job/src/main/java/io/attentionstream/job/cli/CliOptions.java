@@ -55,7 +55,8 @@ public final class CliOptions {
         switch (option.arity()) {
             case FLAG -> spec.type(boolean.class).arity("0");
             case LIST -> spec.type(List.class).auxiliaryTypes(String.class).arity("1");
-            case MAP -> spec.type(Map.class).auxiliaryTypes(String.class, String.class).arity("1");
+            case MAP ->
+                spec.type(Map.class).auxiliaryTypes(String.class, String.class).arity("1");
             case SINGLE -> spec.type(option.type()).arity("1");
         }
         if (option.parser() != null) {

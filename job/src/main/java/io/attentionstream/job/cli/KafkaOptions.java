@@ -2,9 +2,9 @@ package io.attentionstream.job.cli;
 
 import io.attentionstream.job.config.JobOptions;
 import io.attentionstream.job.kafka.KafkaClientConfig;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IModelTransformer;
-import java.util.List;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Spec;
@@ -22,15 +22,19 @@ public class KafkaOptions {
     CommandSpec spec;
 
     public KafkaClientConfig clientConfig() {
-        return KafkaClientConfig.of(CliOptions.value(spec, JobOptions.BOOTSTRAP_SERVERS),
-                CliOptions.value(spec, JobOptions.KAFKA_CONFIG), CliOptions.value(spec, JobOptions.KAFKA_PROPERTIES));
+        return KafkaClientConfig.of(
+                CliOptions.value(spec, JobOptions.BOOTSTRAP_SERVERS),
+                CliOptions.value(spec, JobOptions.KAFKA_CONFIG),
+                CliOptions.value(spec, JobOptions.KAFKA_PROPERTIES));
     }
 
     /** Adds the Kafka flags from their declarations, ahead of the command's own flags. */
     public static final class Flags implements IModelTransformer {
         @Override
         public CommandSpec transform(CommandSpec spec) {
-            List<OptionSpec> own = spec.options().stream().filter(o -> !o.usageHelp() && !o.versionHelp()).toList();
+            List<OptionSpec> own = spec.options().stream()
+                    .filter(o -> !o.usageHelp() && !o.versionHelp())
+                    .toList();
             own.forEach(spec::remove);
             CliOptions.addTo(spec, JobOptions.KAFKA);
             own.forEach(spec::addOption);

@@ -23,7 +23,10 @@ import picocli.CommandLine.Spec;
  * from `flink run JAR [flags]` (this is the job jar's main class) the same code submits it to the
  * cluster. Its flags are the {@link JobOptions} declarations.
  */
-@Command(name = "run", mixinStandardHelpOptions = true, modelTransformer = RunCommand.Flags.class,
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        modelTransformer = RunCommand.Flags.class,
         description = "Run the job: Kafka in, attention outputs and weights out (exactly once).")
 public class RunCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
@@ -64,7 +67,11 @@ public class RunCommand implements Callable<Integer> {
         StartupChecks.check(setup, STARTUP_CHECK_TIMEOUT);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         AttentionJob job = AttentionJob.kafka(setup);
-        LOG.info("Starting {} with model {} (sha256 {})", job.name(), setup.model().description(), setup.modelSha256());
+        LOG.info(
+                "Starting {} with model {} (sha256 {})",
+                job.name(),
+                setup.model().description(),
+                setup.modelSha256());
         job.execute(env);
         return 0;
     }

@@ -208,7 +208,8 @@ public final class JobConfig {
         /** Adds one Kafka client property, like {@code --kafka-property key=value}. */
         public Builder kafkaProperty(String key, String value) {
             Objects.requireNonNull(key, "key");
-            List<String> properties = new ArrayList<>(values.containsKey(KAFKA_PROPERTIES) ? list(KAFKA_PROPERTIES) : List.of());
+            List<String> properties =
+                    new ArrayList<>(values.containsKey(KAFKA_PROPERTIES) ? list(KAFKA_PROPERTIES) : List.of());
             properties.add(key + "=" + Objects.requireNonNull(value, "value"));
             return set(KAFKA_PROPERTIES, List.copyOf(properties));
         }
@@ -219,7 +220,10 @@ public final class JobConfig {
 
         /** The four topics at once. */
         public Builder topics(String input, String output, String weights, String dlq) {
-            return set(INPUT_TOPIC, input).set(OUTPUT_TOPIC, output).set(WEIGHTS_TOPIC, weights).set(DLQ_TOPIC, dlq);
+            return set(INPUT_TOPIC, input)
+                    .set(OUTPUT_TOPIC, output)
+                    .set(WEIGHTS_TOPIC, weights)
+                    .set(DLQ_TOPIC, dlq);
         }
 
         public Builder inputTopic(String topic) {
@@ -240,7 +244,8 @@ public final class JobConfig {
 
         /** Adds one tensor name, like {@code --tensor-name role=name}. */
         public Builder tensorName(String role, String name) {
-            Map<String, String> names = new LinkedHashMap<>(values.containsKey(TENSOR_NAMES) ? map(TENSOR_NAMES) : Map.of());
+            Map<String, String> names =
+                    new LinkedHashMap<>(values.containsKey(TENSOR_NAMES) ? map(TENSOR_NAMES) : Map.of());
             names.put(Objects.requireNonNull(role, "role"), Objects.requireNonNull(name, "name"));
             return set(TENSOR_NAMES, names);
         }
@@ -330,7 +335,8 @@ public final class JobConfig {
             JobConfig config = new JobConfig(new LinkedHashMap<>(values), null);
             KafkaClientConfig kafka;
             try {
-                kafka = KafkaClientConfig.of(config.get(BOOTSTRAP_SERVERS), config.get(KAFKA_CONFIG), config.get(KAFKA_PROPERTIES));
+                kafka = KafkaClientConfig.of(
+                        config.get(BOOTSTRAP_SERVERS), config.get(KAFKA_CONFIG), config.get(KAFKA_PROPERTIES));
             } catch (IllegalArgumentException e) {
                 throw new SetupException(e.getMessage(), e);
             }

@@ -21,8 +21,11 @@ public final class EventTime {
 
     public static WatermarkStrategy<DecodedRecord> watermarks(Duration maxOutOfOrderness, Duration idleness) {
         return WatermarkStrategy.<DecodedRecord>forGenerator(context -> new EventsOnly(new WatermarksWithIdleness<>(
-                        new BoundedOutOfOrdernessWatermarks<>(maxOutOfOrderness), idleness, context.getInputActivityClock())))
-                .withTimestampAssigner((record, kafkaTimestamp) -> record.event != null ? record.event.timestamp : kafkaTimestamp);
+                        new BoundedOutOfOrdernessWatermarks<>(maxOutOfOrderness),
+                        idleness,
+                        context.getInputActivityClock())))
+                .withTimestampAssigner(
+                        (record, kafkaTimestamp) -> record.event != null ? record.event.timestamp : kafkaTimestamp);
     }
 
     /** Shows the watermark generator decoded events only. */

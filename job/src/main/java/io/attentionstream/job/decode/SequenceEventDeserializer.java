@@ -51,12 +51,18 @@ public class SequenceEventDeserializer implements KafkaRecordDeserializationSche
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<DecodedRecord> out) {
         byte[] value = record.value();
         if (value == null) {
-            out.collect(reject(record, RejectReason.MALFORMED, "The record has no value (a tombstone); expected a SequenceEvent."));
+            out.collect(reject(
+                    record,
+                    RejectReason.MALFORMED,
+                    "The record has no value (a tombstone); expected a SequenceEvent."));
             return;
         }
         if (value.length > maxRecordBytes) {
-            out.collect(reject(record, RejectReason.OVERSIZED, "The record has " + value.length
-                    + " bytes, more than the " + maxRecordBytes + " allowed by --max-record-bytes."));
+            out.collect(reject(
+                    record,
+                    RejectReason.OVERSIZED,
+                    "The record has " + value.length + " bytes, more than the " + maxRecordBytes
+                            + " allowed by --max-record-bytes."));
             return;
         }
         try {
@@ -73,7 +79,13 @@ public class SequenceEventDeserializer implements KafkaRecordDeserializationSche
         }
         String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
         return DecodedRecord.rejected(DeadLetters.fromSource(
-                record.topic(), record.partition(), record.offset(), key, record.value(), reason, message,
+                record.topic(),
+                record.partition(),
+                record.offset(),
+                key,
+                record.value(),
+                reason,
+                message,
                 System.currentTimeMillis()));
     }
 

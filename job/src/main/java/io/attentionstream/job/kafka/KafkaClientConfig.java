@@ -32,7 +32,8 @@ public final class KafkaClientConfig implements Serializable {
 
     public static KafkaClientConfig of(String bootstrapServers, Path configFile, List<String> keyValues) {
         if (bootstrapServers == null || bootstrapServers.isBlank()) {
-            throw new IllegalArgumentException("--bootstrap-servers is required: give the Kafka brokers as host:port[,host:port].");
+            throw new IllegalArgumentException(
+                    "--bootstrap-servers is required: give the Kafka brokers as host:port[,host:port].");
         }
         Map<String, String> props = new LinkedHashMap<>();
         if (configFile != null) {
@@ -54,9 +55,11 @@ public final class KafkaClientConfig implements Serializable {
         try (Reader in = Files.newBufferedReader(file)) {
             p.load(in);
         } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException("The Kafka config file " + file.toAbsolutePath() + " does not exist: check --kafka-config.");
+            throw new IllegalArgumentException(
+                    "The Kafka config file " + file.toAbsolutePath() + " does not exist: check --kafka-config.");
         } catch (IOException e) {
-            throw new IllegalArgumentException("The Kafka config file " + file.toAbsolutePath() + " cannot be read: check --kafka-config.");
+            throw new IllegalArgumentException(
+                    "The Kafka config file " + file.toAbsolutePath() + " cannot be read: check --kafka-config.");
         }
         Map<String, String> result = new LinkedHashMap<>();
         for (String name : p.stringPropertyNames()) {
@@ -91,13 +94,15 @@ public final class KafkaClientConfig implements Serializable {
     /** Shows property names only: values can be passwords. */
     @Override
     public String toString() {
-        return "KafkaClientConfig{bootstrap.servers=" + bootstrapServers + ", properties=" + new TreeSet<>(properties.keySet()) + "}";
+        return "KafkaClientConfig{bootstrap.servers=" + bootstrapServers + ", properties="
+                + new TreeSet<>(properties.keySet()) + "}";
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof KafkaClientConfig other
-                && bootstrapServers.equals(other.bootstrapServers) && properties.equals(other.properties);
+                && bootstrapServers.equals(other.bootstrapServers)
+                && properties.equals(other.properties);
     }
 
     @Override

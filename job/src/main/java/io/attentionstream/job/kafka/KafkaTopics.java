@@ -50,10 +50,10 @@ public final class KafkaTopics {
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(60);
     /** Pause between checks while a new topic reaches the broker's metadata. */
     private static final Duration METADATA_RETRY_BACKOFF = Duration.ofMillis(50);
+
     private static final Duration MAX_POLL = Duration.ofMillis(500);
 
-    private KafkaTopics() {
-    }
+    private KafkaTopics() {}
 
     /**
      * Reads {@code topic} from the beginning with {@code isolation.level=read_committed}, up to the
@@ -62,7 +62,8 @@ public final class KafkaTopics {
      *
      * @throws KafkaException if the topic does not exist, or the end is not reached within {@code deadline}
      */
-    public static List<ConsumerRecord<byte[], byte[]>> readCommitted(Properties clientProps, String topic, Duration deadline) {
+    public static List<ConsumerRecord<byte[], byte[]>> readCommitted(
+            Properties clientProps, String topic, Duration deadline) {
         checkClientProps(clientProps);
         checkName(topic, "topic");
         if (deadline == null || deadline.isNegative() || deadline.isZero()) {
@@ -71,13 +72,16 @@ public final class KafkaTopics {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(committedReaderConfig(clientProps))) {
             return readToEnd(consumer, topic, deadline);
         } catch (org.apache.kafka.common.errors.TimeoutException e) {
-            throw new KafkaException("Reading " + topic + " timed out after " + deadline.toMillis()
-                    + " ms waiting for the broker at " + bootstrap(clientProps) + ": check that it is up.", e);
+            throw new KafkaException(
+                    "Reading " + topic + " timed out after " + deadline.toMillis() + " ms waiting for the broker at "
+                            + bootstrap(clientProps) + ": check that it is up.",
+                    e);
         }
     }
 
     /** The read of {@link #readCommitted}, on a consumer set up for it (tests pass a MockConsumer). */
-    static List<ConsumerRecord<byte[], byte[]>> readToEnd(Consumer<byte[], byte[]> consumer, String topic, Duration deadline) {
+    static List<ConsumerRecord<byte[], byte[]>> readToEnd(
+            Consumer<byte[], byte[]> consumer, String topic, Duration deadline) {
         long deadlineNanos = System.nanoTime() + deadline.toNanos();
         List<TopicPartition> partitions = partitionsOf(consumer, topic, deadline);
         consumer.assign(partitions);
@@ -120,7 +124,8 @@ public final class KafkaTopics {
      * each has a leader, so producers and consumers can use them at once. Existing topics are left
      * as they are, whatever their partition count.
      */
-    public static void ensureTopics(Properties clientProps, int partitions, short replication, Collection<String> topics) {
+    public static void ensureTopics(
+            Properties clientProps, int partitions, short replication, Collection<String> topics) {
         checkClientProps(clientProps);
         if (partitions < 1) {
             throw new IllegalArgumentException("partitions must be at least 1, got " + partitions + ".");
@@ -134,9 +139,12 @@ public final class KafkaTopics {
         topics.forEach(t -> checkName(t, "topic"));
         Set<String> names = new LinkedHashSet<>(topics);
         try (Admin admin = Admin.create(clientProps)) {
-            List<NewTopic> newTopics = names.stream().map(t -> new NewTopic(t, partitions, replication)).toList();
+            List<NewTopic> newTopics = names.stream()
+                    .map(t -> new NewTopic(t, partitions, replication))
+                    .toList();
             List<String> created = new ArrayList<>();
-            for (Map.Entry<String, KafkaFuture<Void>> result : admin.createTopics(newTopics).values().entrySet()) {
+            for (Map.Entry<String, KafkaFuture<Void>> result :
+                    admin.createTopics(newTopics).values().entrySet()) {
                 try {
                     await(result.getValue(), "create topic " + result.getKey(), clientProps);
                     created.add(result.getKey());
@@ -166,17 +174,23 @@ public final class KafkaTopics {
             checkName(name, "broker setting");
         }
         try (Admin admin = Admin.create(clientProps)) {
-            List<Node> nodes = new ArrayList<>(await(admin.describeCluster().nodes(), "describe the cluster", clientProps));
+            List<Node> nodes =
+                    new ArrayList<>(await(admin.describeCluster().nodes(), "describe the cluster", clientProps));
             if (nodes.isEmpty()) {
                 throw new KafkaException("The cluster at " + bootstrap(clientProps) + " reports no broker.");
             }
-            ConfigResource broker = new ConfigResource(ConfigResource.Type.BROKER, nodes.get(0).idString());
-            Config config = await(admin.describeConfigs(List.of(broker)).values().get(broker), "describe broker configs", clientProps);
+            ConfigResource broker =
+                    new ConfigResource(ConfigResource.Type.BROKER, nodes.get(0).idString());
+            Config config = await(
+                    admin.describeConfigs(List.of(broker)).values().get(broker),
+                    "describe broker configs",
+                    clientProps);
             Map<String, String> values = new LinkedHashMap<>();
             for (String name : names) {
                 ConfigEntry entry = config.get(name);
                 if (entry == null) {
-                    throw new IllegalArgumentException("Broker " + broker.name() + " has no setting named " + name + ".");
+                    throw new IllegalArgumentException(
+                            "Broker " + broker.name() + " has no setting named " + name + ".");
                 }
                 values.put(name, entry.value());
             }
@@ -209,12 +223,18 @@ public final class KafkaTopics {
                 .toList();
     }
 
-    private static KafkaException notFinished(String topic, Duration deadline,
+    private static KafkaException notFinished(
+            String topic,
+            Duration deadline,
             Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> byPartition,
-            Map<TopicPartition, Long> startOffsets, Map<TopicPartition, Long> endOffsets,
-            Consumer<?, ?> consumer, Set<TopicPartition> unfinished) {
+            Map<TopicPartition, Long> startOffsets,
+            Map<TopicPartition, Long> endOffsets,
+            Consumer<?, ?> consumer,
+            Set<TopicPartition> unfinished) {
         int got = byPartition.values().stream().mapToInt(List::size).sum();
-        long atMost = endOffsets.entrySet().stream().mapToLong(e -> e.getValue() - startOffsets.get(e.getKey())).sum();
+        long atMost = endOffsets.entrySet().stream()
+                .mapToLong(e -> e.getValue() - startOffsets.get(e.getKey()))
+                .sum();
         String behind = unfinished.stream()
                 .map(tp -> tp.partition() + " at offset " + consumer.position(tp) + " of " + endOffsets.get(tp))
                 .collect(Collectors.joining(", "));
@@ -231,7 +251,8 @@ public final class KafkaTopics {
             try {
                 Map<String, TopicDescription> descriptions =
                         await(admin.describeTopics(topics).allTopicNames(), "describe topics " + topics, clientProps);
-                if (descriptions.values().stream().flatMap(d -> d.partitions().stream())
+                if (descriptions.values().stream()
+                        .flatMap(d -> d.partitions().stream())
                         .allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
                     return;
                 }
@@ -263,7 +284,8 @@ public final class KafkaTopics {
     }
 
     private static KafkaException failed(String what, Properties clientProps, Throwable cause) {
-        return new KafkaException("Could not " + what + " at " + bootstrap(clientProps) + ": " + cause.getMessage(), cause);
+        return new KafkaException(
+                "Could not " + what + " at " + bootstrap(clientProps) + ": " + cause.getMessage(), cause);
     }
 
     private static void pause(Duration duration) {
@@ -285,7 +307,9 @@ public final class KafkaTopics {
     }
 
     private static void checkClientProps(Properties clientProps) {
-        if (clientProps == null || bootstrap(clientProps) == null || bootstrap(clientProps).isBlank()) {
+        if (clientProps == null
+                || bootstrap(clientProps) == null
+                || bootstrap(clientProps).isBlank()) {
             throw new IllegalArgumentException("clientProps must set bootstrap.servers.");
         }
     }

@@ -27,23 +27,62 @@ class RunCommandTest {
 
     @Test
     void everyDeclaredOptionIsAFlagOfRunInDeclarationOrder() {
-        List<String> flags = new CommandLine(new RunCommand()).getCommandSpec().options().stream()
-                .filter(o -> !o.usageHelp() && !o.versionHelp())
-                .map(OptionSpec::longestName)
-                .toList();
-        assertThat(flags).containsExactlyElementsOf(JobOptions.ALL.stream().map(JobOption::flag).toList());
+        List<String> flags = new CommandLine(new RunCommand())
+                .getCommandSpec().options().stream()
+                        .filter(o -> !o.usageHelp() && !o.versionHelp())
+                        .map(OptionSpec::longestName)
+                        .toList();
+        assertThat(flags)
+                .containsExactlyElementsOf(
+                        JobOptions.ALL.stream().map(JobOption::flag).toList());
     }
 
     @Test
     void flagsFillTheSameConfigurationAsTheBuilder() {
-        JobConfig fromFlags = parse("--bootstrap-servers", "b:9092", "--model", "m.onnx", "--window-size", "16", "--stride", "4",
-                "--weights", "last-row", "--output-rows", "last", "--mode", "incremental", "--input-kind", "features",
-                "--tensor-name", "x=features", "--kafka-property", "a=b", "--bounded", "--parallelism", "3",
-                "--max-out-of-orderness-ms", "0", "--input-topic", "in");
-        JobConfig built = JobConfig.builder().bootstrapServers("b:9092").model(Path.of("m.onnx")).windowSize(16).stride(4)
-                .weights(WeightsMode.LAST_ROW).outputRows(OutputRows.LAST).mode(Mode.INCREMENTAL).inputKind(InputKind.FEATURES)
-                .tensorName("x", "features").kafkaProperty("a", "b").bounded(true).parallelism(3)
-                .maxOutOfOrdernessMs(0).inputTopic("in").build();
+        JobConfig fromFlags = parse(
+                "--bootstrap-servers",
+                "b:9092",
+                "--model",
+                "m.onnx",
+                "--window-size",
+                "16",
+                "--stride",
+                "4",
+                "--weights",
+                "last-row",
+                "--output-rows",
+                "last",
+                "--mode",
+                "incremental",
+                "--input-kind",
+                "features",
+                "--tensor-name",
+                "x=features",
+                "--kafka-property",
+                "a=b",
+                "--bounded",
+                "--parallelism",
+                "3",
+                "--max-out-of-orderness-ms",
+                "0",
+                "--input-topic",
+                "in");
+        JobConfig built = JobConfig.builder()
+                .bootstrapServers("b:9092")
+                .model(Path.of("m.onnx"))
+                .windowSize(16)
+                .stride(4)
+                .weights(WeightsMode.LAST_ROW)
+                .outputRows(OutputRows.LAST)
+                .mode(Mode.INCREMENTAL)
+                .inputKind(InputKind.FEATURES)
+                .tensorName("x", "features")
+                .kafkaProperty("a", "b")
+                .bounded(true)
+                .parallelism(3)
+                .maxOutOfOrdernessMs(0)
+                .inputTopic("in")
+                .build();
         for (JobOption<?> option : JobOptions.ALL) {
             assertThat((Object) fromFlags.get(option)).as(option.flag()).isEqualTo(built.get(option));
         }

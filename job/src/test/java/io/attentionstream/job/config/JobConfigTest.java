@@ -28,8 +28,14 @@ class JobConfigTest {
 
     @Test
     void outputRowsDefaultToLastInIncrementalMode() {
-        assertThat(minimal().mode(Mode.INCREMENTAL).build().effectiveOutputRows()).isEqualTo(OutputRows.LAST);
-        assertThat(minimal().mode(Mode.INCREMENTAL).outputRows(OutputRows.ALL).build().effectiveOutputRows()).isEqualTo(OutputRows.ALL);
+        assertThat(minimal().mode(Mode.INCREMENTAL).build().effectiveOutputRows())
+                .isEqualTo(OutputRows.LAST);
+        assertThat(minimal()
+                        .mode(Mode.INCREMENTAL)
+                        .outputRows(OutputRows.ALL)
+                        .build()
+                        .effectiveOutputRows())
+                .isEqualTo(OutputRows.ALL);
     }
 
     @Test
@@ -39,7 +45,8 @@ class JobConfigTest {
         assertRefused(minimal().maxOutOfOrdernessMs(-1), "--max-out-of-orderness-ms must be 0 or more, got -1.");
         assertRefused(minimal().parallelism(0), "--parallelism must be between 1 and 32768, got 0.");
         assertRefused(minimal().groupId(" "), "--group-id must not be empty.");
-        assertRefused(minimal().transactionTimeoutMs(10_000),
+        assertRefused(
+                minimal().transactionTimeoutMs(10_000),
                 "--transaction-timeout-ms (10000) must be above --checkpoint-interval-ms (10000), or transactions expire before their checkpoint commits them.");
         assertRefused(JobConfig.builder().model(Path.of("m.onnx")), "--bootstrap-servers is required");
         assertRefused(JobConfig.builder().bootstrapServers("b:1"), "--model is required");
@@ -47,7 +54,8 @@ class JobConfigTest {
 
     @Test
     void kafkaPropertyValuesAreNeverShown() {
-        JobConfig config = minimal().kafkaProperty("sasl.jaas.config", "secret-value").build();
+        JobConfig config =
+                minimal().kafkaProperty("sasl.jaas.config", "secret-value").build();
         assertThat(config.kafka().get("sasl.jaas.config", null)).isEqualTo("secret-value");
         assertThat(config.toString()).doesNotContain("secret-value");
     }

@@ -21,7 +21,8 @@ import org.apache.flink.util.clock.RelativeClock;
 import org.junit.jupiter.api.Test;
 
 class EventTimeTest {
-    private final WatermarkStrategy<DecodedRecord> strategy = EventTime.watermarks(Duration.ofMillis(100), Duration.ofSeconds(30));
+    private final WatermarkStrategy<DecodedRecord> strategy =
+            EventTime.watermarks(Duration.ofMillis(100), Duration.ofSeconds(30));
     private final List<Watermark> emitted = new ArrayList<>();
     private final WatermarkOutput output = new WatermarkOutput() {
         @Override
@@ -39,7 +40,8 @@ class EventTimeTest {
     @Test
     void eventsCarryTheirOwnTimeAndDeadLettersTheKafkaTimestamp() {
         TimestampAssigner<DecodedRecord> assigner = strategy.createTimestampAssigner(null);
-        assertThat(assigner.extractTimestamp(DecodedRecord.of(Event.ofToken("k", 1, 5_000, 3)), 42)).isEqualTo(5_000);
+        assertThat(assigner.extractTimestamp(DecodedRecord.of(Event.ofToken("k", 1, 5_000, 3)), 42))
+                .isEqualTo(5_000);
         assertThat(assigner.extractTimestamp(rejected(), 42)).isEqualTo(42);
     }
 
@@ -53,7 +55,8 @@ class EventTimeTest {
     }
 
     private static DecodedRecord rejected() {
-        return DecodedRecord.rejected(DeadLetters.fromSource("in", 0, 1L, "k", new byte[] {1}, RejectReason.MALFORMED, "bad", 0));
+        return DecodedRecord.rejected(
+                DeadLetters.fromSource("in", 0, 1L, "k", new byte[] {1}, RejectReason.MALFORMED, "bad", 0));
     }
 
     private static WatermarkGeneratorSupplier.Context context() {

@@ -41,14 +41,17 @@ class SequenceEventDeserializerTest {
         deserializer.deserialize(raw(3, big), collector);
 
         assertThat(out).hasSize(4).allSatisfy(r -> assertThat(r.event == null).isNotEqualTo(r.rejected == null));
-        List<Event> events = out.stream().map(r -> r.event).filter(Objects::nonNull).toList();
+        List<Event> events =
+                out.stream().map(r -> r.event).filter(Objects::nonNull).toList();
         assertThat(events).singleElement().satisfies(e -> {
             assertThat(e.token).isEqualTo(7L);
             assertThat(e.sourceTopic).isEqualTo("in");
             assertThat(e.sourceOffset).isZero();
         });
-        List<RejectedRecord> dead = out.stream().map(r -> r.rejected).filter(Objects::nonNull).toList();
-        assertThat(dead).extracting(RejectedRecord::getReason)
+        List<RejectedRecord> dead =
+                out.stream().map(r -> r.rejected).filter(Objects::nonNull).toList();
+        assertThat(dead)
+                .extracting(RejectedRecord::getReason)
                 .containsExactly(RejectReason.MALFORMED, RejectReason.MALFORMED, RejectReason.OVERSIZED);
         assertThat(dead).extracting(RejectedRecord::getSourceOffset).containsExactly(1L, 2L, 3L);
         assertThat(dead.get(0).getValue()).isEqualTo(ByteBuffer.wrap(garbage));

@@ -35,14 +35,17 @@ class KafkaTopicsTest {
 
         List<ConsumerRecord<byte[], byte[]>> records = KafkaTopics.readToEnd(consumer, TOPIC, Duration.ofSeconds(5));
 
-        assertThat(records).map(r -> new String(r.value(), StandardCharsets.UTF_8)).containsExactly("a", "c", "b");
+        assertThat(records)
+                .map(r -> new String(r.value(), StandardCharsets.UTF_8))
+                .containsExactly("a", "c", "b");
     }
 
     @Test
     void anEmptyTopicNeedsNoPoll() {
         MockConsumer<byte[], byte[]> consumer = consumerWithEnds(Map.of(P0, 0L, P1, 0L));
 
-        assertThat(KafkaTopics.readToEnd(consumer, TOPIC, Duration.ofSeconds(5))).isEmpty();
+        assertThat(KafkaTopics.readToEnd(consumer, TOPIC, Duration.ofSeconds(5)))
+                .isEmpty();
     }
 
     @Test
@@ -86,24 +89,25 @@ class KafkaTopicsTest {
                 .hasMessageContaining("replication");
         assertThatThrownBy(() -> KafkaTopics.ensureTopics(props, 1, (short) 1, List.of()))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> KafkaTopics.brokerConfig(props))
-                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> KafkaTopics.brokerConfig(props)).isInstanceOf(IllegalArgumentException.class);
     }
 
     private static MockConsumer<byte[], byte[]> consumerWithEnds(Map<TopicPartition, Long> endOffsets) {
         MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
         Node node = new Node(0, "localhost", 9092);
-        consumer.updatePartitions(TOPIC, endOffsets.keySet().stream()
-                .sorted((a, b) -> Integer.compare(a.partition(), b.partition()))
-                .map(tp -> new PartitionInfo(TOPIC, tp.partition(), node, new Node[] {node}, new Node[] {node}))
-                .toList());
-        consumer.updateBeginningOffsets(endOffsets.keySet().stream()
-                .collect(Collectors.toMap(tp -> tp, tp -> 0L)));
+        consumer.updatePartitions(
+                TOPIC,
+                endOffsets.keySet().stream()
+                        .sorted((a, b) -> Integer.compare(a.partition(), b.partition()))
+                        .map(tp -> new PartitionInfo(TOPIC, tp.partition(), node, new Node[] {node}, new Node[] {node}))
+                        .toList());
+        consumer.updateBeginningOffsets(endOffsets.keySet().stream().collect(Collectors.toMap(tp -> tp, tp -> 0L)));
         consumer.updateEndOffsets(endOffsets);
         return consumer;
     }
 
     private static ConsumerRecord<byte[], byte[]> record(TopicPartition tp, long offset, String value) {
-        return new ConsumerRecord<>(tp.topic(), tp.partition(), offset, new byte[0], value.getBytes(StandardCharsets.UTF_8));
+        return new ConsumerRecord<>(
+                tp.topic(), tp.partition(), offset, new byte[0], value.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -18,13 +18,15 @@ public final class BatchTimeout {
     private final ThrowingRunnable<Exception> flush;
     /** Processing time at which the waiting batch's first element arrived. */
     private long firstArrived;
+
     private boolean armed;
 
     /**
      * @param waiting whether a batch waits now
      * @param flush runs the waiting batch
      */
-    public BatchTimeout(ProcessingTimeService time, long timeoutMs, BooleanSupplier waiting, ThrowingRunnable<Exception> flush) {
+    public BatchTimeout(
+            ProcessingTimeService time, long timeoutMs, BooleanSupplier waiting, ThrowingRunnable<Exception> flush) {
         this.time = time;
         this.timeoutMs = timeoutMs;
         this.waiting = waiting;

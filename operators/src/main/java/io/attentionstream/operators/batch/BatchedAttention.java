@@ -81,17 +81,26 @@ public class BatchedAttention extends MicroBatchingOperator<Window, AttentionMod
 
     private void emit(Window w, WindowInference r) {
         if (!r.isFinite()) {
-            failed(w, "The model produced a non-finite output or weight for window " + w.startPosition + ".." + w.endPosition + ".");
+            failed(
+                    w,
+                    "The model produced a non-finite output or weight for window " + w.startPosition + ".."
+                            + w.endPosition + ".");
             return;
         }
-        collect(records.output(w, r), config.weights() != WeightsMode.OFF ? records.weights(w, r) : null, w.endTimestamp);
+        collect(
+                records.output(w, r),
+                config.weights() != WeightsMode.OFF ? records.weights(w, r) : null,
+                w.endTimestamp);
     }
 
     @Override
     protected void failed(Window w, String message) {
-        deadLetter(DeadLetters.forWindow(
-                w.key, RejectReason.INFERENCE_FAILED,
-                "Window " + w.startPosition + ".." + w.endPosition + " of key " + w.key + ": " + message,
-                System.currentTimeMillis()), w.endTimestamp);
+        deadLetter(
+                DeadLetters.forWindow(
+                        w.key,
+                        RejectReason.INFERENCE_FAILED,
+                        "Window " + w.startPosition + ".." + w.endPosition + " of key " + w.key + ": " + message,
+                        System.currentTimeMillis()),
+                w.endTimestamp);
     }
 }

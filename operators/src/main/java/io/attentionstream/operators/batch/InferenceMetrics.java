@@ -27,7 +27,8 @@ final class InferenceMetrics {
 
     InferenceMetrics(MetricGroup group) {
         this.batchSize = group.histogram("batchSize", new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
-        this.inferenceMicros = group.histogram("inferenceLatencyMicros", new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
+        this.inferenceMicros =
+                group.histogram("inferenceLatencyMicros", new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
         group.gauge("paddingRatio", (Gauge<Double>) () -> paddingRatio);
         group.gauge("attentionEntropy", (Gauge<Double>) () -> meanAttentionEntropy);
     }

@@ -32,7 +32,8 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * @param <M> the model
  * @param <R> what one model run returns
  */
-public abstract class MicroBatchingOperator<IN, M extends OnnxModel<?>, R> extends AbstractStreamOperator<AttentionOutput>
+public abstract class MicroBatchingOperator<IN, M extends OnnxModel<?>, R>
+        extends AbstractStreamOperator<AttentionOutput>
         implements OneInputStreamOperator<IN, AttentionOutput>, BoundedOneInput {
     private static final long serialVersionUID = 1L;
 

@@ -75,7 +75,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Rejected events and events the model fails on go to {@link DeadLetters#TAG}.
  */
-public class IncrementalAttention extends MicroBatchingOperator<Event, IncrementalAttentionModel, IncrementalAttention.Wave>
+public class IncrementalAttention
+        extends MicroBatchingOperator<Event, IncrementalAttentionModel, IncrementalAttention.Wave>
         implements Triggerable<String, VoidNamespace> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(IncrementalAttention.class);
@@ -112,9 +113,11 @@ public class IncrementalAttention extends MicroBatchingOperator<Event, Increment
         if (signature.featureDim() != config.windower().featureDim()) {
             loaded.close();
             throw new ModelLoadException("The model takes " + signature.featureDim() + " features per event but the"
-                    + " windower is set up for " + config.windower().featureDim() + ": build both from the same --model.");
+                    + " windower is set up for " + config.windower().featureDim()
+                    + ": build both from the same --model.");
         }
-        loaded.keepResident(config.cacheLimit(), residentRows(config.batchSize(), config.cacheLimit(), signature.cacheWidth()));
+        loaded.keepResident(
+                config.cacheLimit(), residentRows(config.batchSize(), config.cacheLimit(), signature.cacheWidth()));
         records = new IncrementalRecords(signature, loaded.sha256());
         return loaded;
     }
@@ -135,8 +138,12 @@ public class IncrementalAttention extends MicroBatchingOperator<Event, Increment
         lifecycle = new KeyLifecycle<>(config.windower(), this::getPartitionedState, cache, getMetricGroup());
         timerService = getInternalTimerService("incremental-attention", VoidNamespaceSerializer.INSTANCE, this);
         timers = KeyTimers.of(timerService);
-        LOG.info("Incremental attention over windows of {} with {}, batches of {} or {} ms",
-                config.windowSize(), model.signature(), config.batchSize(), config.batchTimeoutMs());
+        LOG.info(
+                "Incremental attention over windows of {} with {}, batches of {} or {} ms",
+                config.windowSize(),
+                model.signature(),
+                config.batchSize(),
+                config.batchTimeoutMs());
     }
 
     @Override
@@ -160,7 +167,7 @@ public class IncrementalAttention extends MicroBatchingOperator<Event, Increment
     @Override
     public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
         // An idle flush only drops the cache: every event already had its output.
-        lifecycle.onTimer(timer.getTimestamp(), timer.getKey(), past -> { });
+        lifecycle.onTimer(timer.getTimestamp(), timer.getKey(), past -> {});
     }
 
     @Override
@@ -250,8 +257,10 @@ public class IncrementalAttention extends MicroBatchingOperator<Event, Increment
             return;
         }
         // Records first: they read the window's start from the cache before it moves on.
-        collect(records.output(event, past, result),
-                config.emitWeights() ? records.weights(event, past, result) : null, event.timestamp);
+        collect(
+                records.output(event, past, result),
+                config.emitWeights() ? records.weights(event, past, result) : null,
+                event.timestamp);
         if (event.endOfSequence) {
             cache.clear();
             lifecycle.flushed();
@@ -260,7 +269,12 @@ public class IncrementalAttention extends MicroBatchingOperator<Event, Increment
         if (config.cacheLimit() == 0) {
             return;
         }
-        KeyValueCache next = past != null ? past : KeyValueCache.create(config.cacheLimit(), model.signature().heads(), model.signature().headDim());
+        KeyValueCache next = past != null
+                ? past
+                : KeyValueCache.create(
+                        config.cacheLimit(),
+                        model.signature().heads(),
+                        model.signature().headDim());
         next.append(event.position, event.timestamp, result.newKey(), result.newValue());
         cache.update(next);
     }
@@ -273,8 +287,8 @@ public class IncrementalAttention extends MicroBatchingOperator<Event, Increment
     protected void failed(Event event, String message) throws IOException {
         setCurrentKey(event.key);
         cache.clear();
-        Rejection rejection = new Rejection(RejectReason.INFERENCE_FAILED,
-                "Event " + event.position + " of key " + event.key + ": " + message);
+        Rejection rejection = new Rejection(
+                RejectReason.INFERENCE_FAILED, "Event " + event.position + " of key " + event.key + ": " + message);
         LOG.debug("Inference failed on {}: {}", event, message);
         deadLetter(deadLetter(event, rejection), event.timestamp);
     }

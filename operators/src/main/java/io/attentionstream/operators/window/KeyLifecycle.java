@@ -51,7 +51,8 @@ public final class KeyLifecycle<W> {
     private final Counter flushes;
 
     /** @param window the operator's own state of the key's open window, dropped with the rest */
-    public KeyLifecycle(WindowerConfig config, KeyedStates states, ValueState<W> window, MetricGroup metrics) throws Exception {
+    public KeyLifecycle(WindowerConfig config, KeyedStates states, ValueState<W> window, MetricGroup metrics)
+            throws Exception {
         this.config = config;
         this.checks = new EventChecks(config);
         this.window = window;

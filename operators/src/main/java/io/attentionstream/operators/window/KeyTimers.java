@@ -1,7 +1,6 @@
 package io.attentionstream.operators.window;
 
 import io.attentionstream.core.window.WindowerConfig;
-
 import java.util.Objects;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.streaming.api.TimerService;

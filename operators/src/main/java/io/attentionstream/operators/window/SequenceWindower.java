@@ -1,16 +1,15 @@
 package io.attentionstream.operators.window;
 
-import io.attentionstream.core.window.EventValidator;
-import io.attentionstream.core.window.WindowerConfig;
-import io.attentionstream.core.window.Window;
-import io.attentionstream.core.window.Rejection;
-import io.attentionstream.core.window.Event;
-import io.attentionstream.core.window.KeyBuffer;
-
-import io.attentionstream.operators.RecordCounters;
-import io.attentionstream.operators.SideOutputs;
 import io.attentionstream.avro.RejectReason;
 import io.attentionstream.core.deadletter.DeadLetters;
+import io.attentionstream.core.window.Event;
+import io.attentionstream.core.window.EventValidator;
+import io.attentionstream.core.window.KeyBuffer;
+import io.attentionstream.core.window.Rejection;
+import io.attentionstream.core.window.Window;
+import io.attentionstream.core.window.WindowerConfig;
+import io.attentionstream.operators.RecordCounters;
+import io.attentionstream.operators.SideOutputs;
 import java.io.IOException;
 import java.util.Collections;
 import java.util.EnumSet;

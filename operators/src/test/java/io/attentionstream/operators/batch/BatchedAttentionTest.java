@@ -1,9 +1,5 @@
 package io.attentionstream.operators.batch;
 
-import io.attentionstream.core.batch.BatchingConfig;
-
-import io.attentionstream.operators.OutputFields;
-import io.attentionstream.operators.SideOutputs;
 import static io.attentionstream.core.golden.Tolerance.VS_PYTORCH;
 import static io.attentionstream.core.golden.Tolerance.maxAbsDiff;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -12,13 +8,15 @@ import io.attentionstream.avro.AttentionOutput;
 import io.attentionstream.avro.AttentionWeights;
 import io.attentionstream.avro.RejectReason;
 import io.attentionstream.avro.RejectedRecord;
-import io.attentionstream.core.deadletter.DeadLetters;
+import io.attentionstream.core.batch.BatchingConfig;
 import io.attentionstream.core.golden.GoldenCase;
 import io.attentionstream.core.model.AttentionModel;
 import io.attentionstream.core.model.ModelConfig;
 import io.attentionstream.core.model.OutputRows;
 import io.attentionstream.core.model.WeightsMode;
 import io.attentionstream.core.window.Window;
+import io.attentionstream.operators.OutputFields;
+import io.attentionstream.operators.SideOutputs;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -57,37 +55,50 @@ class BatchedAttentionTest {
         assertThat(emitted.deadLetters).isEmpty();
         for (AttentionOutput out : emitted.outputs) {
             assertThat(maxAbsDiff(toArray(out.getOutput()), expected.get(out.getKey()).output))
-                    .as("output of %s", out.getKey()).isLessThanOrEqualTo(VS_PYTORCH);
+                    .as("output of %s", out.getKey())
+                    .isLessThanOrEqualTo(VS_PYTORCH);
         }
         for (AttentionWeights w : emitted.weights) {
             assertThat(maxAbsDiff(toArray(w.getWeights()), expected.get(w.getKey()).weights))
-                    .as("weights of %s", w.getKey()).isLessThanOrEqualTo(VS_PYTORCH);
+                    .as("weights of %s", w.getKey())
+                    .isLessThanOrEqualTo(VS_PYTORCH);
         }
     }
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"feature_attention", "token_attention"})
     void batchedResultEqualsOneWindowAtATime(String model) throws Exception {
-        List<Window> windows = GoldenCase.all(model).stream().flatMap(c -> c.windows().stream()).toList();
+        List<Window> windows = GoldenCase.all(model).stream()
+                .flatMap(c -> c.windows().stream())
+                .toList();
 
         Emitted batched = runBatched(model, windows, windows.size(), WeightsMode.FULL, OutputRows.ALL);
         Emitted alone = runBatched(model, windows, 1, WeightsMode.FULL, OutputRows.ALL);
 
         Map<String, AttentionOutput> aloneByKey = byKey(alone.outputs, AttentionOutput::getKey);
         for (AttentionOutput out : batched.outputs) {
-            assertThat(maxAbsDiff(toArray(out.getOutput()), toArray(aloneByKey.get(out.getKey()).getOutput())))
-                    .as("%s batched vs alone", out.getKey()).isLessThanOrEqualTo(1e-5f);
+            assertThat(maxAbsDiff(
+                            toArray(out.getOutput()),
+                            toArray(aloneByKey.get(out.getKey()).getOutput())))
+                    .as("%s batched vs alone", out.getKey())
+                    .isLessThanOrEqualTo(1e-5f);
         }
         Map<String, AttentionWeights> aloneWeights = byKey(alone.weights, AttentionWeights::getKey);
         for (AttentionWeights w : batched.weights) {
-            assertThat(maxAbsDiff(toArray(w.getWeights()), toArray(aloneWeights.get(w.getKey()).getWeights())))
-                    .as("%s batched vs alone", w.getKey()).isLessThanOrEqualTo(1e-5f);
+            assertThat(maxAbsDiff(
+                            toArray(w.getWeights()),
+                            toArray(aloneWeights.get(w.getKey()).getWeights())))
+                    .as("%s batched vs alone", w.getKey())
+                    .isLessThanOrEqualTo(1e-5f);
         }
     }
 
     @Test
     void recordsCarryTheWindowAndTheModel() throws Exception {
-        GoldenCase c = GoldenCase.all("feature_attention").stream().filter(g -> g.name().equals("b3_s7_padded")).findFirst().orElseThrow();
+        GoldenCase c = GoldenCase.all("feature_attention").stream()
+                .filter(g -> g.name().equals("b3_s7_padded"))
+                .findFirst()
+                .orElseThrow();
         Window w = c.windows().get(1);
         w.startPosition = 100;
         w.endPosition = 103;
@@ -98,15 +109,19 @@ class BatchedAttentionTest {
             h.processElement(new StreamRecord<>(w, w.endTimestamp));
             h.endInput();
             @SuppressWarnings("unchecked")
-            StreamRecord<AttentionOutput> record = (StreamRecord<AttentionOutput>) h.getOutput().poll();
+            StreamRecord<AttentionOutput> record =
+                    (StreamRecord<AttentionOutput>) h.getOutput().poll();
             AttentionOutput out = record.getValue();
 
             assertThat(record.getTimestamp()).isEqualTo(5_030);
-            assertThat(OutputFields.windowOf(out)).containsExactly(100L, 103L, 5_000L, 5_030L, 4, 4, 64, "feature_attention");
+            assertThat(OutputFields.windowOf(out))
+                    .containsExactly(100L, 103L, 5_000L, 5_030L, 4, 4, 64, "feature_attention");
             assertThat(out.getOutput()).hasSize(4 * 64);
-            assertThat(out.getModelSha256()).isEqualTo(
-                    io.attentionstream.core.model.Sha256.hex(AttentionModel.readModelFile(GoldenCase.modelFile("feature_attention"))));
-            AttentionWeights weights = h.getSideOutput(SideOutputs.WEIGHTS).poll().getValue();
+            assertThat(out.getModelSha256())
+                    .isEqualTo(io.attentionstream.core.model.Sha256.hex(
+                            AttentionModel.readModelFile(GoldenCase.modelFile("feature_attention"))));
+            AttentionWeights weights =
+                    h.getSideOutput(SideOutputs.WEIGHTS).poll().getValue();
             assertThat(weights.getHeads()).isEqualTo(4);
             assertThat(weights.getQueryRows()).isEqualTo(4);
             assertThat(weights.getWeights()).hasSize(4 * 4 * 4);
@@ -115,7 +130,10 @@ class BatchedAttentionTest {
 
     @Test
     void lastRowAndLastOutputRowAreTheLastRowsOfTheFullResult() throws Exception {
-        GoldenCase c = GoldenCase.all("feature_attention").stream().filter(g -> g.name().equals("b3_s64_padded")).findFirst().orElseThrow();
+        GoldenCase c = GoldenCase.all("feature_attention").stream()
+                .filter(g -> g.name().equals("b3_s64_padded"))
+                .findFirst()
+                .orElseThrow();
         List<Window> windows = c.windows();
 
         Emitted last = runBatched("feature_attention", windows, 8, WeightsMode.LAST_ROW, OutputRows.LAST);
@@ -127,7 +145,8 @@ class BatchedAttentionTest {
             AttentionOutput out = outputs.get(windows.get(b).key);
             float[] full = c.expectedOutput(b);
             assertThat(out.getRows()).isEqualTo(1);
-            assertThat(maxAbsDiff(toArray(out.getOutput()), java.util.Arrays.copyOfRange(full, (len - 1) * 64, len * 64)))
+            assertThat(maxAbsDiff(
+                            toArray(out.getOutput()), java.util.Arrays.copyOfRange(full, (len - 1) * 64, len * 64)))
                     .isLessThanOrEqualTo(VS_PYTORCH);
 
             AttentionWeights w = weights.get(windows.get(b).key);
@@ -151,13 +170,17 @@ class BatchedAttentionTest {
 
     @Test
     void aWindowTheModelFailsOnIsSetAsideAndTheOthersAreEmitted() throws Exception {
-        List<Window> windows = new ArrayList<>(GoldenCase.all("token_attention").get(0).windows());
+        List<Window> windows =
+                new ArrayList<>(GoldenCase.all("token_attention").get(0).windows());
         Window bad = Window.ofTokens("bad-key", 10, 12, 0, 0, 3, new long[] {1, 5_000, 2});
         windows.add(1, bad);
 
         Emitted emitted = runBatched("token_attention", windows, windows.size(), WeightsMode.FULL, OutputRows.ALL);
 
-        assertThat(emitted.outputs).extracting(AttentionOutput::getKey).doesNotContain("bad-key").hasSize(windows.size() - 1);
+        assertThat(emitted.outputs)
+                .extracting(AttentionOutput::getKey)
+                .doesNotContain("bad-key")
+                .hasSize(windows.size() - 1);
         assertThat(emitted.deadLetters).singleElement().satisfies(dead -> {
             assertThat(dead.getReason()).isEqualTo(RejectReason.INFERENCE_FAILED);
             assertThat(dead.getKey()).isEqualTo("bad-key");
@@ -184,7 +207,8 @@ class BatchedAttentionTest {
 
     private record Expected(float[] output, float[] weights) {}
 
-    private record Emitted(List<AttentionOutput> outputs, List<AttentionWeights> weights, List<RejectedRecord> deadLetters) {}
+    private record Emitted(
+            List<AttentionOutput> outputs, List<AttentionWeights> weights, List<RejectedRecord> deadLetters) {}
 
     private static final class Harness extends OneInputStreamOperatorTestHarness<Window, AttentionOutput> {
         Harness(BatchedAttention operator) throws Exception {
@@ -192,7 +216,8 @@ class BatchedAttentionTest {
         }
     }
 
-    private static Harness harness(String model, int batchSize, long timeoutMs, WeightsMode weights, OutputRows rows) throws Exception {
+    private static Harness harness(String model, int batchSize, long timeoutMs, WeightsMode weights, OutputRows rows)
+            throws Exception {
         byte[] bytes = AttentionModel.readModelFile(GoldenCase.modelFile(model));
         BatchingConfig config = new BatchingConfig(batchSize, timeoutMs, weights, rows, ModelConfig.defaults());
         Harness h = new Harness(new BatchedAttention(config, bytes));
@@ -200,8 +225,8 @@ class BatchedAttentionTest {
         return h;
     }
 
-    private static Emitted runBatched(String model, List<Window> windows, int batchSize, WeightsMode weights, OutputRows rows)
-            throws Exception {
+    private static Emitted runBatched(
+            String model, List<Window> windows, int batchSize, WeightsMode weights, OutputRows rows) throws Exception {
         try (Harness h = harness(model, batchSize, NO_TIMEOUT, weights, rows)) {
             for (Window w : windows) {
                 h.processElement(new StreamRecord<>(w, w.endTimestamp));
@@ -215,7 +240,9 @@ class BatchedAttentionTest {
     }
 
     private static <T> List<T> values(java.util.Queue<StreamRecord<T>> records) {
-        return records == null ? List.of() : records.stream().map(StreamRecord::getValue).collect(Collectors.toList());
+        return records == null
+                ? List.of()
+                : records.stream().map(StreamRecord::getValue).collect(Collectors.toList());
     }
 
     private static <T> Map<String, T> byKey(List<T> records, Function<T, String> key) {

@@ -63,8 +63,8 @@ class MicroBatchingTest {
     }
 
     static Stream<Arguments> modes() {
-        return Stream.of(Arguments.of("full", (Mode) MicroBatchingTest::full),
-                Arguments.of("incremental", (Mode) MicroBatchingTest::incremental));
+        return Stream.of(Arguments.of("full", (Mode) MicroBatchingTest::full), Arguments.of("incremental", (Mode)
+                MicroBatchingTest::incremental));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -73,7 +73,9 @@ class MicroBatchingTest {
         try (Driver d = mode.open(2, 50)) {
             d.harness().setProcessingTime(1_000);
             d.send(0);
-            assertThat(d.outputs()).as("one item waits for a second or the timeout").isZero();
+            assertThat(d.outputs())
+                    .as("one item waits for a second or the timeout")
+                    .isZero();
             d.send(1);
             assertThat(d.outputs()).as("a full batch runs at once").isEqualTo(2);
 
@@ -96,11 +98,15 @@ class MicroBatchingTest {
             d.send(2);
 
             d.harness().setProcessingTime(1_050);
-            assertThat(d.outputs()).as("the first batch's deadline is not the second's").isEqualTo(2);
+            assertThat(d.outputs())
+                    .as("the first batch's deadline is not the second's")
+                    .isEqualTo(2);
             d.harness().setProcessingTime(1_079);
             assertThat(d.outputs()).isEqualTo(2);
             d.harness().setProcessingTime(1_080);
-            assertThat(d.outputs()).as("50 ms after the second batch's first item").isEqualTo(3);
+            assertThat(d.outputs())
+                    .as("50 ms after the second batch's first item")
+                    .isEqualTo(3);
         }
     }
 
@@ -133,8 +139,12 @@ class MicroBatchingTest {
     // ---- the two modes ----
 
     private static Driver full(int batchSize, long timeoutMs) throws Exception {
-        List<Window> windows = GoldenCase.all("feature_attention").stream().flatMap(c -> c.windows().stream()).limit(5).toList();
-        BatchingConfig config = new BatchingConfig(batchSize, timeoutMs, WeightsMode.FULL, OutputRows.ALL, ModelConfig.defaults());
+        List<Window> windows = GoldenCase.all("feature_attention").stream()
+                .flatMap(c -> c.windows().stream())
+                .limit(5)
+                .toList();
+        BatchingConfig config =
+                new BatchingConfig(batchSize, timeoutMs, WeightsMode.FULL, OutputRows.ALL, ModelConfig.defaults());
         var harness = new OneInputStreamOperatorTestHarness<Window, AttentionOutput>(
                 new BatchedAttention(config, OnnxModel.readModelFile(GoldenCase.modelFile("feature_attention"))));
         harness.open();
@@ -153,13 +163,21 @@ class MicroBatchingTest {
 
     private static Driver incremental(int batchSize, long timeoutMs) throws Exception {
         int dim = 64;
-        WindowerConfig windower = WindowerConfig.builder().windowSize(8).stride(1).idleFlushMs(100).stateTtlMs(1_000)
-                .inputKind(InputKind.FEATURES).featureDim(dim).build();
-        IncrementalConfig config = new IncrementalConfig(windower, batchSize, timeoutMs, true, ModelConfig.defaults(),
-                IncrementalNames.defaults());
+        WindowerConfig windower = WindowerConfig.builder()
+                .windowSize(8)
+                .stride(1)
+                .idleFlushMs(100)
+                .stateTtlMs(1_000)
+                .inputKind(InputKind.FEATURES)
+                .featureDim(dim)
+                .build();
+        IncrementalConfig config = new IncrementalConfig(
+                windower, batchSize, timeoutMs, true, ModelConfig.defaults(), IncrementalNames.defaults());
         var harness = new KeyedOneInputStreamOperatorTestHarness<String, Event, AttentionOutput>(
-                new IncrementalAttention(config, OnnxModel.readModelFile(GoldenCase.modelFile(IncrementalGolden.MODEL))),
-                event -> event.key, Types.STRING);
+                new IncrementalAttention(
+                        config, OnnxModel.readModelFile(GoldenCase.modelFile(IncrementalGolden.MODEL))),
+                event -> event.key,
+                Types.STRING);
         harness.open();
         Random random = new Random(7);
         return new Driver() {

@@ -1,7 +1,5 @@
 package io.attentionstream.operators.incremental;
 
-import io.attentionstream.core.incremental.IncrementalConfig;
-
 import static io.attentionstream.core.golden.Tolerance.VS_PYTORCH;
 import static io.attentionstream.core.golden.Tolerance.maxAbsDiff;
 import static io.attentionstream.operators.incremental.IncrementalHarness.event;
@@ -9,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.attentionstream.avro.AttentionOutput;
 import io.attentionstream.avro.AttentionWeights;
+import io.attentionstream.core.incremental.IncrementalConfig;
 import io.attentionstream.core.window.Event;
 import io.attentionstream.core.window.Window;
 import java.util.ArrayList;
@@ -53,7 +52,9 @@ class IncrementalAttentionExactnessTest {
         while (!keys.isEmpty()) {
             String key = keys.get(random.nextInt(keys.size()));
             int run = 1 + random.nextInt(3);
-            for (int i = 0; i < run && next.getOrDefault(key, 0) < perKey.get(key).size(); i++) {
+            for (int i = 0;
+                    i < run && next.getOrDefault(key, 0) < perKey.get(key).size();
+                    i++) {
                 stream.add(perKey.get(key).get(next.merge(key, 1, Integer::sum) - 1));
             }
             if (next.get(key) == perKey.get(key).size()) {
@@ -87,7 +88,9 @@ class IncrementalAttentionExactnessTest {
             assertThat(h.deadLetters()).isEmpty();
             // Caches read in place from the model's resident rows once half full (4 of 7 entries):
             // each is copied there once, "a" twice (its flush starts a new cache), never per event.
-            assertThat(h.residentCopies()).as("caches copied into resident rows").isEqualTo(5);
+            assertThat(h.residentCopies())
+                    .as("caches copied into resident rows")
+                    .isEqualTo(5);
         }
 
         assertThat(outputs).hasSize(stream.size());
@@ -110,10 +113,14 @@ class IncrementalAttentionExactnessTest {
             assertThat(w.getQueryRows()).isEqualTo(1);
             assertThat(w.getWeights()).hasSize(4 * w.getLength());
             float diff = reference.weightsDiff(w);
-            assertThat(diff).as("weights of %s/%d", w.getKey(), w.getWindowEndPosition()).isLessThanOrEqualTo(VS_PYTORCH);
+            assertThat(diff)
+                    .as("weights of %s/%d", w.getKey(), w.getWindowEndPosition())
+                    .isLessThanOrEqualTo(VS_PYTORCH);
             largest = Math.max(largest, diff);
         }
-        assertThat(perKeyEndPositions(outputs)).as("one output per event, in each key's order").isEqualTo(perKeyEndPositions(stream));
+        assertThat(perKeyEndPositions(outputs))
+                .as("one output per event, in each key's order")
+                .isEqualTo(perKeyEndPositions(stream));
         LOG.info("Batch size {}: largest |incremental - last row of feature_attention| = {}", batchSize, largest);
     }
 
@@ -130,7 +137,8 @@ class IncrementalAttentionExactnessTest {
         // Runs of one key: a batch of 5 holds some key twice.
         boolean repeated = false;
         for (int i = 0; i + 5 <= stream.size(); i += 5) {
-            repeated |= stream.subList(i, i + 5).stream().map(e -> e.key).distinct().count() < 5;
+            repeated |=
+                    stream.subList(i, i + 5).stream().map(e -> e.key).distinct().count() < 5;
         }
         assertThat(repeated).isTrue();
     }
@@ -160,7 +168,9 @@ class IncrementalAttentionExactnessTest {
         try (IncrementalHarness after = IncrementalHarness.restore(config, snapshot)) {
             after.send(stream.subList(cut, stream.size())).endInput();
             afterRestart = after.outputs();
-            assertThat(after.deadLetters()).as("positions after the snapshot are new to the restored task").isEmpty();
+            assertThat(after.deadLetters())
+                    .as("positions after the snapshot are new to the restored task")
+                    .isEmpty();
         }
         restarted.addAll(afterRestart);
 
@@ -173,18 +183,23 @@ class IncrementalAttentionExactnessTest {
             AttentionOutput expected = byWindow.get(ReferenceWindows.id(out.getKey(), out.getWindowEndPosition()));
             assertThat(out.getWindowStartPosition()).isEqualTo(expected.getWindowStartPosition());
             assertThat(out.getLength()).isEqualTo(expected.getLength());
-            assertThat(maxAbsDiff(ReferenceWindows.floats(out.getOutput()), ReferenceWindows.floats(expected.getOutput())))
+            assertThat(maxAbsDiff(
+                            ReferenceWindows.floats(out.getOutput()), ReferenceWindows.floats(expected.getOutput())))
                     .as("%s/%d restarted vs uninterrupted", out.getKey(), out.getWindowEndPosition())
                     .isLessThanOrEqualTo(1e-5f);
         }
-        assertThat(afterRestart).as("a window after the restart holds events cached before it")
+        assertThat(afterRestart)
+                .as("a window after the restart holds events cached before it")
                 .anySatisfy(out -> assertThat(out.getWindowStartPosition())
                         .isLessThan(firstPositionAfter(stream, cut, out.getKey())));
     }
 
     private static long firstPositionAfter(List<Event> stream, int cut, String key) {
-        return stream.subList(cut, stream.size()).stream().filter(e -> e.key.equals(key))
-                .mapToLong(e -> e.position).min().orElse(Long.MAX_VALUE);
+        return stream.subList(cut, stream.size()).stream()
+                .filter(e -> e.key.equals(key))
+                .mapToLong(e -> e.position)
+                .min()
+                .orElse(Long.MAX_VALUE);
     }
 
     private static Map<String, List<Long>> perKeyEndPositions(List<?> records) {

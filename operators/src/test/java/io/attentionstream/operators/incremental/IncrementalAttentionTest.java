@@ -1,11 +1,5 @@
 package io.attentionstream.operators.incremental;
 
-import io.attentionstream.operators.OutputFields;
-
-import io.attentionstream.core.incremental.IncrementalConfig;
-import io.attentionstream.core.incremental.IncrementalNames;
-import io.attentionstream.core.incremental.KeyValueCache;
-
 import static io.attentionstream.core.golden.Tolerance.VS_PYTORCH;
 import static io.attentionstream.operators.incremental.IncrementalHarness.DIM;
 import static io.attentionstream.operators.incremental.IncrementalHarness.IDLE;
@@ -22,6 +16,9 @@ import io.attentionstream.avro.AttentionOutput;
 import io.attentionstream.avro.RejectReason;
 import io.attentionstream.avro.RejectedRecord;
 import io.attentionstream.core.batch.BatchingConfig;
+import io.attentionstream.core.incremental.IncrementalConfig;
+import io.attentionstream.core.incremental.IncrementalNames;
+import io.attentionstream.core.incremental.KeyValueCache;
 import io.attentionstream.core.model.InputKind;
 import io.attentionstream.core.model.ModelConfig;
 import io.attentionstream.core.model.OutputRows;
@@ -29,6 +26,7 @@ import io.attentionstream.core.model.WeightsMode;
 import io.attentionstream.core.window.Event;
 import io.attentionstream.core.window.EventValidator;
 import io.attentionstream.core.window.WindowerConfig;
+import io.attentionstream.operators.OutputFields;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -69,8 +67,12 @@ class IncrementalAttentionTest {
 
         h.send(events("a", 0, 4));
 
-        assertThat(h.outputs()).extracting(AttentionOutput::getWindowStartPosition, AttentionOutput::getWindowEndPosition,
-                AttentionOutput::getLength).containsExactly(
+        assertThat(h.outputs())
+                .extracting(
+                        AttentionOutput::getWindowStartPosition,
+                        AttentionOutput::getWindowEndPosition,
+                        AttentionOutput::getLength)
+                .containsExactly(
                         tuple(0L, 0L, 1), tuple(0L, 1L, 2), tuple(0L, 2L, 3), tuple(1L, 3L, 3), tuple(2L, 4L, 3));
         assertEqualsTheFullModel(3, events("a", 0, 4));
     }
@@ -82,10 +84,13 @@ class IncrementalAttentionTest {
 
         h.send(stream).endInput();
 
-        assertThat(h.outputs()).extracting(AttentionOutput::getKey, AttentionOutput::getLength)
+        assertThat(h.outputs())
+                .extracting(AttentionOutput::getKey, AttentionOutput::getLength)
                 .containsExactly(tuple("a", 1), tuple("b", 1), tuple("a", 2), tuple("a", 3), tuple("a", 4));
         assertEqualsTheFullModel(N, stream);
-        assertThat(((Histogram) h.metric("batchSize")).getCount()).as("four waves: a's events one per run").isEqualTo(4);
+        assertThat(((Histogram) h.metric("batchSize")).getCount())
+                .as("four waves: a's events one per run")
+                .isEqualTo(4);
     }
 
     @Test
@@ -98,7 +103,8 @@ class IncrementalAttentionTest {
 
         AttentionOutput out = h.outputs().get(1);
         assertThat(out.getKey()).isEqualTo("a");
-        assertThat(OutputFields.windowOf(out)).containsExactly(100L, 103L, 5_000L, 5_030L, 2, 1, 64, "incremental_feature_attention");
+        assertThat(OutputFields.windowOf(out))
+                .containsExactly(100L, 103L, 5_000L, 5_030L, 2, 1, 64, "incremental_feature_attention");
         assertThat(out.getOutput()).hasSize(64);
         assertThat(out.getModelSha256()).hasSize(64);
         var weights = h.weights().get(1);
@@ -134,9 +140,11 @@ class IncrementalAttentionTest {
     void endOfSequenceDropsTheCacheAndTheNextEventStartsANewWindow() throws Exception {
         h = IncrementalHarness.open(config(N, 3));
 
-        h.send(event("a", 0), event("a", 1), event("a", 2).endingSequence(), event("a", 3)).endInput();
+        h.send(event("a", 0), event("a", 1), event("a", 2).endingSequence(), event("a", 3))
+                .endInput();
 
-        assertThat(h.outputs()).extracting(AttentionOutput::getWindowStartPosition, AttentionOutput::getLength)
+        assertThat(h.outputs())
+                .extracting(AttentionOutput::getWindowStartPosition, AttentionOutput::getLength)
                 .containsExactly(tuple(0L, 1), tuple(0L, 2), tuple(0L, 3), tuple(3L, 1));
         assertThat(((Counter) h.metric("flushes")).getCount()).isEqualTo(1);
     }
@@ -169,7 +177,9 @@ class IncrementalAttentionTest {
         h.watermark(ts(1) + IDLE);
 
         assertThat(h.outputs()).hasSize(2);
-        assertThat(h.cacheOf("a")).as("the idle flush saw the cache the batch left").isNull();
+        assertThat(h.cacheOf("a"))
+                .as("the idle flush saw the cache the batch left")
+                .isNull();
     }
 
     @Test
@@ -218,10 +228,12 @@ class IncrementalAttentionTest {
         assertThat(cache.values).hasSize((N - 1) * DIM);
         assertThat(cache.positions).hasSize(N - 1);
         assertThat(cache.timestamps).hasSize(N - 1);
-        TypeSerializer<KeyValueCache> serializer = TypeInformation.of(KeyValueCache.class).createSerializer(new SerializerConfigImpl());
+        TypeSerializer<KeyValueCache> serializer =
+                TypeInformation.of(KeyValueCache.class).createSerializer(new SerializerConfigImpl());
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         serializer.serialize(cache, new DataOutputViewStreamWrapper(bytes));
-        assertThat(bytes.size()).as("serialized cache: 2·n·d floats plus positions, times and a constant")
+        assertThat(bytes.size())
+                .as("serialized cache: 2·n·d floats plus positions, times and a constant")
                 .isLessThanOrEqualTo(4 * 2 * N * DIM + 16 * N + 64);
         assertThat(h.stateEntries()).isEqualTo(STATE_WHILE_OPEN);
 
@@ -251,7 +263,8 @@ class IncrementalAttentionTest {
         h = IncrementalHarness.open(config(N, 100));
         h.send(events("a", 0, 1));
 
-        assertThatThrownBy(() -> h.snapshotWithoutBarrier(1L)).hasStackTraceContaining("wait for the model at a snapshot");
+        assertThatThrownBy(() -> h.snapshotWithoutBarrier(1L))
+                .hasStackTraceContaining("wait for the model at a snapshot");
     }
 
     // ---- rejections ----
@@ -264,13 +277,23 @@ class IncrementalAttentionTest {
         nan.features[5] = Float.NaN;
         Event late = Event.ofFeatures("a", 2, ts(0) - 1, IncrementalHarness.features("a", 2));
 
-        h.send(event("a", 0), event("a", 1), event("a", 1), event("a", 0), nan, late, event("a", 2)).endInput();
+        h.send(event("a", 0), event("a", 1), event("a", 1), event("a", 0), nan, late, event("a", 2))
+                .endInput();
 
-        assertThat(h.deadLetters()).extracting(RejectedRecord::getReason).containsExactly(
-                RejectReason.OUT_OF_ORDER, RejectReason.OUT_OF_ORDER, RejectReason.NON_FINITE, RejectReason.LATE);
-        assertThat(h.deadLetters().get(2).getMessage()).isEqualTo(new EventValidator(IncrementalHarness.windower(N)).check(nan).message());
+        assertThat(h.deadLetters())
+                .extracting(RejectedRecord::getReason)
+                .containsExactly(
+                        RejectReason.OUT_OF_ORDER,
+                        RejectReason.OUT_OF_ORDER,
+                        RejectReason.NON_FINITE,
+                        RejectReason.LATE);
+        assertThat(h.deadLetters().get(2).getMessage())
+                .isEqualTo(new EventValidator(IncrementalHarness.windower(N))
+                        .check(nan)
+                        .message());
         assertThat(h.deadLetters().get(3).getMessage()).contains("1 ms behind", "--max-out-of-orderness-ms");
-        assertThat(h.outputs()).extracting(AttentionOutput::getWindowEndPosition, AttentionOutput::getLength)
+        assertThat(h.outputs())
+                .extracting(AttentionOutput::getWindowEndPosition, AttentionOutput::getLength)
                 .containsExactly(tuple(0L, 1), tuple(1L, 2), tuple(2L, 3));
         assertThat(((Counter) h.metric("rejected.OUT_OF_ORDER")).getCount()).isEqualTo(2);
         assertThat(((Counter) h.metric("windowsEmitted")).getCount()).isEqualTo(3);
@@ -283,7 +306,8 @@ class IncrementalAttentionTest {
         Arrays.fill(huge, 3e38f);
         Event overflow = Event.ofFeatures("a", 2, ts(2), huge).readFrom("events", 1, 42L);
 
-        h.send(event("a", 0), event("a", 1), event("b", 0), overflow, event("a", 3), event("b", 1)).endInput();
+        h.send(event("a", 0), event("a", 1), event("b", 0), overflow, event("a", 3), event("b", 1))
+                .endInput();
 
         assertThat(h.deadLetters()).singleElement().satisfies(dead -> {
             assertThat(dead.getReason()).isEqualTo(RejectReason.INFERENCE_FAILED);
@@ -291,8 +315,10 @@ class IncrementalAttentionTest {
             assertThat(dead.getSourceOffset()).isEqualTo(42L);
             assertThat(dead.getMessage()).contains("Event 2 of key a", "non-finite");
         });
-        assertThat(h.outputs()).extracting(AttentionOutput::getKey, AttentionOutput::getWindowStartPosition,
-                AttentionOutput::getLength).containsExactly(
+        assertThat(h.outputs())
+                .extracting(
+                        AttentionOutput::getKey, AttentionOutput::getWindowStartPosition, AttentionOutput::getLength)
+                .containsExactly(
                         // A batch runs in waves, a key at most once each: [a0 b0] [a1] [a2], then [a3 b1].
                         tuple("a", 0L, 1), tuple("b", 0L, 1), tuple("a", 0L, 2), tuple("a", 3L, 1), tuple("b", 0L, 2));
         assertThat(((Counter) h.metric("rejected.INFERENCE_FAILED")).getCount()).isEqualTo(1);
@@ -302,9 +328,16 @@ class IncrementalAttentionTest {
 
     @Test
     void aStrideOtherThanOneIsRefusedNamingTheSetting() {
-        WindowerConfig strided = WindowerConfig.builder().windowSize(N).stride(2).idleFlushMs(IDLE).stateTtlMs(TTL)
-                .inputKind(InputKind.FEATURES).featureDim(DIM).build();
-        assertThatThrownBy(() -> new IncrementalConfig(strided, 4, 10, true, ModelConfig.defaults(), IncrementalNames.defaults()))
+        WindowerConfig strided = WindowerConfig.builder()
+                .windowSize(N)
+                .stride(2)
+                .idleFlushMs(IDLE)
+                .stateTtlMs(TTL)
+                .inputKind(InputKind.FEATURES)
+                .featureDim(DIM)
+                .build();
+        assertThatThrownBy(() -> new IncrementalConfig(
+                        strided, 4, 10, true, ModelConfig.defaults(), IncrementalNames.defaults()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("--stride must be 1");
     }
@@ -312,22 +345,37 @@ class IncrementalAttentionTest {
     @Test
     void allOutputRowsAreRefusedAndWeightsModesMapToTheOneRow() {
         WindowerConfig windower = IncrementalHarness.windower(N);
-        assertThatThrownBy(() -> IncrementalConfig.of(windower,
-                        new BatchingConfig(8, 10, WeightsMode.FULL, OutputRows.ALL, ModelConfig.defaults())))
+        assertThatThrownBy(() -> IncrementalConfig.of(
+                        windower, new BatchingConfig(8, 10, WeightsMode.FULL, OutputRows.ALL, ModelConfig.defaults())))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("--output-rows last");
-        assertThat(IncrementalConfig.of(windower, new BatchingConfig(8, 10, WeightsMode.LAST_ROW, OutputRows.LAST,
-                ModelConfig.defaults())).emitWeights()).isTrue();
-        assertThat(IncrementalConfig.of(windower, new BatchingConfig(8, 10, WeightsMode.OFF, OutputRows.LAST,
-                ModelConfig.defaults())).emitWeights()).isFalse();
+        assertThat(IncrementalConfig.of(
+                                windower,
+                                new BatchingConfig(
+                                        8, 10, WeightsMode.LAST_ROW, OutputRows.LAST, ModelConfig.defaults()))
+                        .emitWeights())
+                .isTrue();
+        assertThat(IncrementalConfig.of(
+                                windower,
+                                new BatchingConfig(8, 10, WeightsMode.OFF, OutputRows.LAST, ModelConfig.defaults()))
+                        .emitWeights())
+                .isFalse();
     }
 
     @Test
     void aWindowerForAnotherFeatureDimensionIsRefusedAtOpen() {
-        WindowerConfig narrow = WindowerConfig.builder().windowSize(N).stride(1).idleFlushMs(IDLE).stateTtlMs(TTL)
-                .inputKind(InputKind.FEATURES).featureDim(32).build();
-        IncrementalConfig config = new IncrementalConfig(narrow, 4, 10, true, ModelConfig.defaults(), IncrementalNames.defaults());
-        assertThatThrownBy(() -> IncrementalHarness.open(config)).hasStackTraceContaining("takes 64 features per event");
+        WindowerConfig narrow = WindowerConfig.builder()
+                .windowSize(N)
+                .stride(1)
+                .idleFlushMs(IDLE)
+                .stateTtlMs(TTL)
+                .inputKind(InputKind.FEATURES)
+                .featureDim(32)
+                .build();
+        IncrementalConfig config =
+                new IncrementalConfig(narrow, 4, 10, true, ModelConfig.defaults(), IncrementalNames.defaults());
+        assertThatThrownBy(() -> IncrementalHarness.open(config))
+                .hasStackTraceContaining("takes 64 features per event");
     }
 
     // ---- fixtures ----
@@ -342,9 +390,12 @@ class IncrementalAttentionTest {
 
     private void assertEqualsTheFullModel(int windowSize, List<Event> stream) {
         ReferenceWindows reference = ReferenceWindows.of(stream, windowSize);
-        assertThat(h.outputs()).hasSize(stream.size()).allSatisfy(out ->
-                assertThat(reference.outputDiff(out)).as("%s/%d", out.getKey(), out.getWindowEndPosition())
+        assertThat(h.outputs())
+                .hasSize(stream.size())
+                .allSatisfy(out -> assertThat(reference.outputDiff(out))
+                        .as("%s/%d", out.getKey(), out.getWindowEndPosition())
                         .isLessThanOrEqualTo(VS_PYTORCH));
-        assertThat(h.weights()).allSatisfy(w -> assertThat(reference.weightsDiff(w)).isLessThanOrEqualTo(VS_PYTORCH));
+        assertThat(h.weights())
+                .allSatisfy(w -> assertThat(reference.weightsDiff(w)).isLessThanOrEqualTo(VS_PYTORCH));
     }
 }

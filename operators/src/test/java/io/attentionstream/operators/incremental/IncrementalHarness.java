@@ -1,22 +1,21 @@
 package io.attentionstream.operators.incremental;
 
-import io.attentionstream.core.incremental.IncrementalGolden;
-import io.attentionstream.core.incremental.IncrementalConfig;
-import io.attentionstream.core.incremental.IncrementalNames;
-import io.attentionstream.core.incremental.KeyValueCache;
-
-import io.attentionstream.operators.MetricCapture;
-import io.attentionstream.operators.SideOutputs;
 import io.attentionstream.avro.AttentionOutput;
 import io.attentionstream.avro.AttentionWeights;
 import io.attentionstream.avro.RejectedRecord;
 import io.attentionstream.core.batch.BatchingConfig;
 import io.attentionstream.core.golden.GoldenCase;
+import io.attentionstream.core.incremental.IncrementalConfig;
+import io.attentionstream.core.incremental.IncrementalGolden;
+import io.attentionstream.core.incremental.IncrementalNames;
+import io.attentionstream.core.incremental.KeyValueCache;
 import io.attentionstream.core.model.AttentionModel;
 import io.attentionstream.core.model.InputKind;
 import io.attentionstream.core.model.ModelConfig;
 import io.attentionstream.core.window.Event;
 import io.attentionstream.core.window.WindowerConfig;
+import io.attentionstream.operators.MetricCapture;
+import io.attentionstream.operators.SideOutputs;
 import java.util.List;
 import java.util.Queue;
 import java.util.Random;
@@ -66,8 +65,14 @@ final class IncrementalHarness implements AutoCloseable {
     }
 
     static WindowerConfig windower(int windowSize) {
-        return WindowerConfig.builder().windowSize(windowSize).stride(1).idleFlushMs(IDLE).stateTtlMs(TTL)
-                .inputKind(InputKind.FEATURES).featureDim(DIM).build();
+        return WindowerConfig.builder()
+                .windowSize(windowSize)
+                .stride(1)
+                .idleFlushMs(IDLE)
+                .stateTtlMs(TTL)
+                .inputKind(InputKind.FEATURES)
+                .featureDim(DIM)
+                .build();
     }
 
     static IncrementalConfig config(int windowSize, int batchSize) {
@@ -75,7 +80,12 @@ final class IncrementalHarness implements AutoCloseable {
     }
 
     static IncrementalConfig config(int windowSize, int batchSize, long timeoutMs, boolean weights) {
-        return new IncrementalConfig(windower(windowSize), batchSize, timeoutMs, weights, ModelConfig.defaults(),
+        return new IncrementalConfig(
+                windower(windowSize),
+                batchSize,
+                timeoutMs,
+                weights,
+                ModelConfig.defaults(),
                 IncrementalNames.defaults());
     }
 
@@ -163,7 +173,9 @@ final class IncrementalHarness implements AutoCloseable {
     }
 
     private static <T> List<T> values(Queue<StreamRecord<T>> records) {
-        return records == null ? List.of() : records.stream().map(StreamRecord::getValue).toList();
+        return records == null
+                ? List.of()
+                : records.stream().map(StreamRecord::getValue).toList();
     }
 
     @Override

@@ -27,6 +27,7 @@ import java.util.Map;
 final class ReferenceWindows {
     /** Expected results by "key/endPosition". */
     final Map<String, Window> windows = new HashMap<>();
+
     final Map<String, WindowInference> results = new HashMap<>();
 
     private ReferenceWindows() {}
@@ -49,8 +50,10 @@ final class ReferenceWindows {
                 events.clear();
             }
         }
-        try (AttentionModel model = AttentionModel.load(GoldenCase.modelFile("feature_attention"), ModelConfig.defaults())) {
-            List<WindowInference> inferred = model.run(all, OutputRows.LAST, WeightsMode.LAST_ROW).results();
+        try (AttentionModel model =
+                AttentionModel.load(GoldenCase.modelFile("feature_attention"), ModelConfig.defaults())) {
+            List<WindowInference> inferred =
+                    model.run(all, OutputRows.LAST, WeightsMode.LAST_ROW).results();
             for (int i = 0; i < all.size(); i++) {
                 reference.results.put(id(all.get(i).key, all.get(i).endPosition), inferred.get(i));
             }
@@ -66,7 +69,8 @@ final class ReferenceWindows {
         for (Event e : events) {
             System.arraycopy(e.features, 0, features, row++ * IncrementalHarness.DIM, IncrementalHarness.DIM);
         }
-        return Window.ofFeatures(key, first.position, last.position, first.timestamp, last.timestamp, events.size(), features);
+        return Window.ofFeatures(
+                key, first.position, last.position, first.timestamp, last.timestamp, events.size(), features);
     }
 
     static String id(String key, long endPosition) {
@@ -78,11 +82,15 @@ final class ReferenceWindows {
     }
 
     float outputDiff(AttentionOutput out) {
-        return maxAbsDiff(floats(out.getOutput()), results.get(id(out.getKey(), out.getWindowEndPosition())).output());
+        return maxAbsDiff(
+                floats(out.getOutput()),
+                results.get(id(out.getKey(), out.getWindowEndPosition())).output());
     }
 
     float weightsDiff(AttentionWeights w) {
-        return maxAbsDiff(floats(w.getWeights()), results.get(id(w.getKey(), w.getWindowEndPosition())).weights());
+        return maxAbsDiff(
+                floats(w.getWeights()),
+                results.get(id(w.getKey(), w.getWindowEndPosition())).weights());
     }
 
     static float[] floats(List<Float> values) {

@@ -25,8 +25,15 @@ import org.junit.jupiter.api.Test;
 class KeyLifecycleTest {
     private static final long IDLE = 100;
     private static final long TTL = 1_000;
-    private static final WindowerConfig CONFIG = WindowerConfig.builder().windowSize(4).stride(1).idleFlushMs(IDLE)
-            .stateTtlMs(TTL).inputKind(InputKind.FEATURES).featureDim(1).vocabSize(10).build();
+    private static final WindowerConfig CONFIG = WindowerConfig.builder()
+            .windowSize(4)
+            .stride(1)
+            .idleFlushMs(IDLE)
+            .stateTtlMs(TTL)
+            .inputKind(InputKind.FEATURES)
+            .featureDim(1)
+            .vocabSize(10)
+            .build();
 
     /** Emits "rejected REASON", and "flushed WINDOW" at an idle flush. */
     private static final class LastEventWindow extends KeyedProcessFunction<String, Event, String> {
@@ -36,11 +43,16 @@ class KeyLifecycleTest {
         @Override
         public void open(OpenContext openContext) throws Exception {
             window = getRuntimeContext().getState(new ValueStateDescriptor<>("window", String.class));
-            lifecycle = new KeyLifecycle<>(CONFIG, getRuntimeContext()::getState, window, getRuntimeContext().getMetricGroup());
+            lifecycle = new KeyLifecycle<>(
+                    CONFIG,
+                    getRuntimeContext()::getState,
+                    window,
+                    getRuntimeContext().getMetricGroup());
         }
 
         @Override
-        public void processElement(Event event, Context ctx, org.apache.flink.util.Collector<String> out) throws Exception {
+        public void processElement(Event event, Context ctx, org.apache.flink.util.Collector<String> out)
+                throws Exception {
             Rejection rejection = lifecycle.check(event, ctx.timerService().currentWatermark());
             if (rejection != null) {
                 out.collect("rejected " + rejection.reason());
@@ -57,7 +69,8 @@ class KeyLifecycleTest {
         }
 
         @Override
-        public void onTimer(long timestamp, OnTimerContext ctx, org.apache.flink.util.Collector<String> out) throws Exception {
+        public void onTimer(long timestamp, OnTimerContext ctx, org.apache.flink.util.Collector<String> out)
+                throws Exception {
             lifecycle.onTimer(timestamp, ctx.getCurrentKey(), w -> out.collect("flushed " + w));
         }
     }
@@ -87,7 +100,9 @@ class KeyLifecycleTest {
     @Test
     void anOpenWindowHasItsStateAndBothTimers() throws Exception {
         send(event(0, 1_000));
-        assertThat(harness.numKeyedStateEntries()).as("window, last position, newest time").isEqualTo(3);
+        assertThat(harness.numKeyedStateEntries())
+                .as("window, last position, newest time")
+                .isEqualTo(3);
         assertThat(harness.numEventTimeTimers()).as("idle flush and expiry").isEqualTo(2);
 
         send(event(1, 1_010));
@@ -100,11 +115,14 @@ class KeyLifecycleTest {
         harness.processWatermark(1_000 + IDLE);
 
         assertThat(harness.extractOutputValues()).containsExactly("flushed up to 0");
-        assertThat(harness.numKeyedStateEntries()).as("last position and newest time").isEqualTo(2);
+        assertThat(harness.numKeyedStateEntries())
+                .as("last position and newest time")
+                .isEqualTo(2);
         assertThat(harness.numEventTimeTimers()).as("the expiry").isEqualTo(1);
 
         send(event(0, 1_200));
-        assertThat(harness.extractOutputValues()).as("a replay is still out of order")
+        assertThat(harness.extractOutputValues())
+                .as("a replay is still out of order")
                 .containsExactly("flushed up to 0", "rejected OUT_OF_ORDER");
     }
 
@@ -113,14 +131,18 @@ class KeyLifecycleTest {
         send(event(0, 1_000));
         send(event(1, 1_010).endingSequence());
         assertThat(harness.numKeyedStateEntries()).isEqualTo(2);
-        assertThat(harness.numEventTimeTimers()).as("no idle flush without a window").isEqualTo(1);
+        assertThat(harness.numEventTimeTimers())
+                .as("no idle flush without a window")
+                .isEqualTo(1);
 
         harness.processWatermark(1_010 + TTL);
 
         assertThat(harness.numKeyedStateEntries()).isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
         send(event(0, 3_000));
-        assertThat(harness.extractOutputValues()).as("an expired key starts again from 0").isEmpty();
+        assertThat(harness.extractOutputValues())
+                .as("an expired key starts again from 0")
+                .isEmpty();
     }
 
     @Test

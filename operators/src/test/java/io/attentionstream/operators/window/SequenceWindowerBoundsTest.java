@@ -1,12 +1,11 @@
 package io.attentionstream.operators.window;
 
-import io.attentionstream.core.window.WindowerConfig;
-import io.attentionstream.core.window.Window;
-import io.attentionstream.core.window.Event;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.attentionstream.core.model.InputKind;
+import io.attentionstream.core.window.Event;
+import io.attentionstream.core.window.Window;
+import io.attentionstream.core.window.WindowerConfig;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
@@ -25,8 +24,14 @@ class SequenceWindowerBoundsTest {
     @Test
     void aKeyThatNeverEndsKeepsAtMostOneWindowOfState() throws Exception {
         int n = 16;
-        WindowerConfig config = WindowerConfig.builder().windowSize(n).stride(1).idleFlushMs(IDLE_MS).stateTtlMs(TTL_MS)
-                .inputKind(InputKind.FEATURES).featureDim(8).build();
+        WindowerConfig config = WindowerConfig.builder()
+                .windowSize(n)
+                .stride(1)
+                .idleFlushMs(IDLE_MS)
+                .stateTtlMs(TTL_MS)
+                .inputKind(InputKind.FEATURES)
+                .featureDim(8)
+                .build();
         try (KeyedOneInputStreamOperatorTestHarness<String, Event, Window> harness = harness(config)) {
             long afterOneWindow = 0;
             for (int i = 0; i < 50_000; i++) {
@@ -42,7 +47,9 @@ class SequenceWindowerBoundsTest {
             long afterFiftyThousand = stateSize(harness, 2);
 
             assertThat(afterOneWindow).isPositive();
-            assertThat(afterFiftyThousand).as("snapshot bytes after 50,000 events vs after %d", 2 * n).isEqualTo(afterOneWindow);
+            assertThat(afterFiftyThousand)
+                    .as("snapshot bytes after 50,000 events vs after %d", 2 * n)
+                    .isEqualTo(afterOneWindow);
             assertThat(harness.numKeyedStateEntries()).isEqualTo(3);
             assertThat(harness.numEventTimeTimers()).as("idle flush and expiry").isEqualTo(2);
         }
@@ -51,32 +58,50 @@ class SequenceWindowerBoundsTest {
     @Test
     void aMillionIdleKeysLeaveNoStateAndNoTimers() throws Exception {
         int keys = 1_000_000;
-        WindowerConfig config = WindowerConfig.builder().windowSize(4).stride(1).idleFlushMs(IDLE_MS).stateTtlMs(TTL_MS)
-                .inputKind(InputKind.TOKENS).vocabSize(1000).build();
+        WindowerConfig config = WindowerConfig.builder()
+                .windowSize(4)
+                .stride(1)
+                .idleFlushMs(IDLE_MS)
+                .stateTtlMs(TTL_MS)
+                .inputKind(InputKind.TOKENS)
+                .vocabSize(1000)
+                .build();
         try (KeyedOneInputStreamOperatorTestHarness<String, Event, Window> harness = harness(config)) {
             for (int k = 0; k < keys; k++) {
-                harness.processElement(new StreamRecord<>(Event.ofToken("key-" + k, 0, k % 1_000, k % 1000), k % 1_000));
+                harness.processElement(
+                        new StreamRecord<>(Event.ofToken("key-" + k, 0, k % 1_000, k % 1000), k % 1_000));
             }
-            assertThat(harness.numKeyedStateEntries()).as("buffer, last position and newest time per key").isEqualTo(3L * keys);
+            assertThat(harness.numKeyedStateEntries())
+                    .as("buffer, last position and newest time per key")
+                    .isEqualTo(3L * keys);
 
             harness.processWatermark(999 + IDLE_MS);
-            assertThat(harness.extractOutputValues()).as("every key flushed its one short window").hasSize(keys);
-            assertThat(harness.numKeyedStateEntries()).as("the buffers are gone after the flush").isEqualTo(2L * keys);
+            assertThat(harness.extractOutputValues())
+                    .as("every key flushed its one short window")
+                    .hasSize(keys);
+            assertThat(harness.numKeyedStateEntries())
+                    .as("the buffers are gone after the flush")
+                    .isEqualTo(2L * keys);
 
             harness.processWatermark(999 + TTL_MS);
-            assertThat(harness.numKeyedStateEntries()).as("keyed state after the TTL").isZero();
+            assertThat(harness.numKeyedStateEntries())
+                    .as("keyed state after the TTL")
+                    .isZero();
             assertThat(harness.numEventTimeTimers()).as("timers after the TTL").isZero();
         }
     }
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, Event, Window> harness(WindowerConfig config) throws Exception {
-        KeyedOneInputStreamOperatorTestHarness<String, Event, Window> harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new SequenceWindower(config)), event -> event.key, Types.STRING);
+    private static KeyedOneInputStreamOperatorTestHarness<String, Event, Window> harness(WindowerConfig config)
+            throws Exception {
+        KeyedOneInputStreamOperatorTestHarness<String, Event, Window> harness =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(new SequenceWindower(config)), event -> event.key, Types.STRING);
         harness.open();
         return harness;
     }
 
-    private static long stateSize(KeyedOneInputStreamOperatorTestHarness<String, Event, Window> harness, long checkpointId) throws Exception {
+    private static long stateSize(
+            KeyedOneInputStreamOperatorTestHarness<String, Event, Window> harness, long checkpointId) throws Exception {
         OperatorSubtaskState state = harness.snapshot(checkpointId, checkpointId);
         return state.getStateSize();
     }

@@ -1,19 +1,18 @@
 package io.attentionstream.operators.window;
 
-import io.attentionstream.core.window.SequenceEventCodec;
-import io.attentionstream.core.window.EventValidator;
-import io.attentionstream.core.window.WindowerConfig;
-import io.attentionstream.core.window.Window;
-import io.attentionstream.core.window.Event;
-import io.attentionstream.core.window.KeyBuffer;
-
-import io.attentionstream.operators.MetricCapture;
-import io.attentionstream.operators.SideOutputs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.attentionstream.avro.RejectReason;
 import io.attentionstream.avro.RejectedRecord;
 import io.attentionstream.core.model.InputKind;
+import io.attentionstream.core.window.Event;
+import io.attentionstream.core.window.EventValidator;
+import io.attentionstream.core.window.KeyBuffer;
+import io.attentionstream.core.window.SequenceEventCodec;
+import io.attentionstream.core.window.Window;
+import io.attentionstream.core.window.WindowerConfig;
+import io.attentionstream.operators.MetricCapture;
+import io.attentionstream.operators.SideOutputs;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -84,8 +83,8 @@ class SequenceWindowerTest {
 
         send(events("a", 0, 7));
 
-        assertThat(windows()).containsExactly(
-                window("a", 0, 1, 2, 3), window("a", 2, 3, 4, 5), window("a", 4, 5, 6, 7));
+        assertThat(windows())
+                .containsExactly(window("a", 0, 1, 2, 3), window("a", 2, 3, 4, 5), window("a", 4, 5, 6, 7));
     }
 
     @Test
@@ -104,12 +103,13 @@ class SequenceWindowerTest {
         open(features(3, 3));
 
         // Positions may skip; event times may step back within what the watermark allows.
-        send(Event.ofFeatures("a", 10, 500, new float[] {1f, 2f}),
+        send(
+                Event.ofFeatures("a", 10, 500, new float[] {1f, 2f}),
                 Event.ofFeatures("a", 12, 520, new float[] {3f, 4f}),
                 Event.ofFeatures("a", 15, 510, new float[] {5f, 6f}));
 
-        assertThat(windows()).containsExactly(
-                Window.ofFeatures("a", 10, 15, 500, 510, 3, new float[] {1f, 2f, 3f, 4f, 5f, 6f}));
+        assertThat(windows())
+                .containsExactly(Window.ofFeatures("a", 10, 15, 500, 510, 3, new float[] {1f, 2f, 3f, 4f, 5f, 6f}));
     }
 
     @Test
@@ -118,9 +118,10 @@ class SequenceWindowerTest {
 
         send(Event.ofToken("a", 0, 100, 7), Event.ofToken("a", 1, 110, 8), Event.ofToken("a", 2, 120, 9));
 
-        assertThat(windows()).containsExactly(
-                Window.ofTokens("a", 0, 1, 100, 110, 2, new long[] {7, 8}),
-                Window.ofTokens("a", 1, 2, 110, 120, 2, new long[] {8, 9}));
+        assertThat(windows())
+                .containsExactly(
+                        Window.ofTokens("a", 0, 1, 100, 110, 2, new long[] {7, 8}),
+                        Window.ofTokens("a", 1, 2, 110, 120, 2, new long[] {8, 9}));
     }
 
     @Test
@@ -141,8 +142,7 @@ class SequenceWindowerTest {
         send(events("a", 0, 5));
         send(event("a", 6).endingSequence());
 
-        assertThat(windows()).containsExactly(
-                window("a", 0, 1, 2, 3), window("a", 2, 3, 4, 5), window("a", 4, 5, 6));
+        assertThat(windows()).containsExactly(window("a", 0, 1, 2, 3), window("a", 2, 3, 4, 5), window("a", 4, 5, 6));
         assertFlushedState(1);
     }
 
@@ -191,7 +191,9 @@ class SequenceWindowerTest {
 
         harness.processWatermark(1_000 + IDLE);
         assertThat(windows()).isEmpty();
-        assertThat(harness.numEventTimeTimers()).as("the first event's timers were replaced").isEqualTo(2);
+        assertThat(harness.numEventTimeTimers())
+                .as("the first event's timers were replaced")
+                .isEqualTo(2);
 
         harness.processWatermark(1_060 + IDLE);
         assertThat(windows()).containsExactly(Window.ofFeatures("a", 0, 1, 1_000, 1_060, 2, rows(0, 1)));
@@ -267,7 +269,9 @@ class SequenceWindowerTest {
     void idleFlushAndExpiryDueAtOnceBothHappen() throws Exception {
         open(config(4, 1, InputKind.FEATURES, IDLE, IDLE));
         send(events("a", 0, 1));
-        assertThat(harness.numEventTimeTimers()).as("one timer serves both deadlines").isEqualTo(1);
+        assertThat(harness.numEventTimeTimers())
+                .as("one timer serves both deadlines")
+                .isEqualTo(1);
 
         harness.processWatermark(ts(1) + IDLE);
 
@@ -303,8 +307,8 @@ class SequenceWindowerTest {
             assertThat(r.getReason()).isEqualTo(RejectReason.OUT_OF_ORDER);
             assertThat(r.getMessage()).contains("Position 1", "last accepted position 2");
         });
-        assertThat(windows()).containsExactly(
-                Window.ofFeatures("a", 0, 3, ts(0), ts(3), 3, concat(row(0), row(2), row(3))));
+        assertThat(windows())
+                .containsExactly(Window.ofFeatures("a", 0, 3, ts(0), ts(3), 3, concat(row(0), row(2), row(3))));
     }
 
     @Test
@@ -341,7 +345,8 @@ class SequenceWindowerTest {
             assertThat(r.getReason()).isEqualTo(RejectReason.LATE);
             assertThat(r.getMessage()).contains("4999", "1 ms behind", "--max-out-of-orderness-ms");
         });
-        assertThat(harness.numKeyedStateEntries()).as("the event at the watermark is accepted")
+        assertThat(harness.numKeyedStateEntries())
+                .as("the event at the watermark is accepted")
                 .isEqualTo(STATE_WHILE_BUFFERING);
     }
 
@@ -354,9 +359,13 @@ class SequenceWindowerTest {
                 Arguments.of(InputKind.FEATURES, Event.ofToken("a", 0, T0, 1), RejectReason.WRONG_INPUT_KIND),
                 Arguments.of(InputKind.TOKENS, Event.ofFeatures("a", 0, T0, row(0)), RejectReason.WRONG_INPUT_KIND),
                 Arguments.of(InputKind.FEATURES, both, RejectReason.WRONG_INPUT_KIND),
-                Arguments.of(InputKind.FEATURES, Event.ofFeatures("a", 0, T0, new float[DIM + 1]),
+                Arguments.of(
+                        InputKind.FEATURES,
+                        Event.ofFeatures("a", 0, T0, new float[DIM + 1]),
                         RejectReason.BAD_DIMENSION),
-                Arguments.of(InputKind.FEATURES, Event.ofFeatures("a", 0, T0, new float[] {0f, Float.NaN}),
+                Arguments.of(
+                        InputKind.FEATURES,
+                        Event.ofFeatures("a", 0, T0, new float[] {0f, Float.NaN}),
                         RejectReason.NON_FINITE),
                 Arguments.of(InputKind.TOKENS, Event.ofToken("a", 0, T0, VOCAB), RejectReason.TOKEN_OUT_OF_RANGE));
     }
@@ -373,7 +382,8 @@ class SequenceWindowerTest {
         assertThat(windows()).isEmpty();
         assertThat(rejected()).singleElement().satisfies(r -> {
             assertThat(r.getReason()).isEqualTo(reason);
-            assertThat(r.getMessage()).isEqualTo(new EventValidator(config).check(event).message());
+            assertThat(r.getMessage())
+                    .isEqualTo(new EventValidator(config).check(event).message());
         });
         assertNoState();
     }
@@ -451,7 +461,10 @@ class SequenceWindowerTest {
     private void open(WindowerConfig config) throws Exception {
         environment = metrics.environment("windower");
         harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new SequenceWindower(config)), event -> event.key, Types.STRING, environment);
+                new KeyedProcessOperator<>(new SequenceWindower(config)),
+                event -> event.key,
+                Types.STRING,
+                environment);
         harness.open();
     }
 
@@ -464,8 +477,15 @@ class SequenceWindowerTest {
     }
 
     private static WindowerConfig config(int windowSize, int stride, InputKind kind, long idle, long ttl) {
-        return WindowerConfig.builder().windowSize(windowSize).stride(stride).idleFlushMs(idle).stateTtlMs(ttl)
-                .inputKind(kind).featureDim(DIM).vocabSize(VOCAB).build();
+        return WindowerConfig.builder()
+                .windowSize(windowSize)
+                .stride(stride)
+                .idleFlushMs(idle)
+                .stateTtlMs(ttl)
+                .inputKind(kind)
+                .featureDim(DIM)
+                .vocabSize(VOCAB)
+                .build();
     }
 
     /** Feature values that name their position, so a window's contents can be checked by position. */
@@ -526,7 +546,9 @@ class SequenceWindowerTest {
 
     private List<RejectedRecord> rejected() {
         Queue<StreamRecord<RejectedRecord>> side = harness.getSideOutput(SideOutputs.DEAD_LETTERS);
-        return side == null ? List.of() : side.stream().map(StreamRecord::getValue).toList();
+        return side == null
+                ? List.of()
+                : side.stream().map(StreamRecord::getValue).toList();
     }
 
     private List<RejectReason> reasons() {
@@ -545,7 +567,9 @@ class SequenceWindowerTest {
     }
 
     private void assertFlushedState(int timers) {
-        assertThat(harness.numKeyedStateEntries()).as("last position and newest event time").isEqualTo(STATE_AFTER_FLUSH);
+        assertThat(harness.numKeyedStateEntries())
+                .as("last position and newest event time")
+                .isEqualTo(STATE_AFTER_FLUSH);
         assertThat(harness.numEventTimeTimers()).as("the expiry timer").isEqualTo(timers);
     }
 

@@ -20,13 +20,18 @@ public final class FlinkLibClasspath {
      * Maven ONNX Runtime jar, replaced by job/target/flink-lib/onnxruntime.jar.
      */
     private static final List<String> SHIPPED_BY_THE_JOB_JAR = List.of(
-            "attention-stream-", "flink-connector-kafka-", "flink-avro-", "avro-", "kafka-", "kafka_",
-            "onnxruntime-", "picocli-");
+            "attention-stream-",
+            "flink-connector-kafka-",
+            "flink-avro-",
+            "avro-",
+            "kafka-",
+            "kafka_",
+            "onnxruntime-",
+            "picocli-");
     /** Test support that a distribution's lib/ never has; its service files would change what Flink loads. */
     private static final List<String> TEST_SUPPORT = List.of("flink-test-utils");
 
-    private FlinkLibClasspath() {
-    }
+    private FlinkLibClasspath() {}
 
     /** {@code libJars} followed by the jars of {@code testClasspath} a Flink distribution would hold. */
     public static String of(String testClasspath, List<Path> libJars) {

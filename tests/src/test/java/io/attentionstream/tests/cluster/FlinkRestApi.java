@@ -70,8 +70,10 @@ public final class FlinkRestApi {
     public Checkpoints checkpoints(String jobId) {
         JsonNode answer = get("/jobs/" + jobId + "/checkpoints");
         JsonNode latest = answer.path("latest");
-        return new Checkpoints(answer.path("counts").path("completed").asLong(),
-                idOf(latest.path("completed")), idOf(latest.path("restored")));
+        return new Checkpoints(
+                answer.path("counts").path("completed").asLong(),
+                idOf(latest.path("completed")),
+                idOf(latest.path("restored")));
     }
 
     /** The job's {@code numRestarts} metric; empty until the JobManager's metric fetcher has it. */
@@ -86,9 +88,14 @@ public final class FlinkRestApi {
 
     /** The first line of each failure in the job's exception history, newest first. */
     public List<String> failures(String jobId) {
-        JsonNode entries = get("/jobs/" + jobId + "/exceptions").path("exceptionHistory").path("entries");
+        JsonNode entries =
+                get("/jobs/" + jobId + "/exceptions").path("exceptionHistory").path("entries");
         return StreamSupport.stream(entries.spliterator(), false)
-                .map(e -> e.path("stacktrace").asText(e.path("exceptionName").asText()).lines().findFirst().orElse(""))
+                .map(e -> e.path("stacktrace")
+                        .asText(e.path("exceptionName").asText())
+                        .lines()
+                        .findFirst()
+                        .orElse(""))
                 .toList();
     }
 
@@ -96,7 +103,8 @@ public final class FlinkRestApi {
     public Set<String> taskManagersRunning(String jobId) {
         Set<String> ids = new LinkedHashSet<>();
         for (JsonNode vertex : get("/jobs/" + jobId).path("vertices")) {
-            JsonNode hosts = get("/jobs/" + jobId + "/vertices/" + vertex.path("id").asText() + "/taskmanagers");
+            JsonNode hosts =
+                    get("/jobs/" + jobId + "/vertices/" + vertex.path("id").asText() + "/taskmanagers");
             for (JsonNode tm : hosts.path("taskmanagers")) {
                 if (tm.path("status-counts").path("RUNNING").asInt() > 0) {
                     ids.add(tm.path("taskmanager-id").asText());
@@ -109,8 +117,9 @@ public final class FlinkRestApi {
     /** Each vertex's name with the records it read and wrote, from the job details. */
     public List<String> vertexRecords(String jobId) {
         return StreamSupport.stream(get("/jobs/" + jobId).path("vertices").spliterator(), false)
-                .map(v -> v.path("name").asText() + ": in " + v.path("metrics").path("read-records").asLong()
-                        + ", out " + v.path("metrics").path("write-records").asLong())
+                .map(v -> v.path("name").asText() + ": in "
+                        + v.path("metrics").path("read-records").asLong() + ", out "
+                        + v.path("metrics").path("write-records").asLong())
                 .toList();
     }
 
@@ -122,7 +131,8 @@ public final class FlinkRestApi {
 
     private JsonNode send(HttpRequest.Builder request, String path) {
         try {
-            HttpResponse<String> response = http.send(request.timeout(REQUEST_TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response =
+                    http.send(request.timeout(REQUEST_TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() / 100 != 2) {
                 throw new UncheckedIOException(new IOException(request.build().method() + " " + path + " answered "
                         + response.statusCode() + ": " + response.body()));
@@ -137,6 +147,8 @@ public final class FlinkRestApi {
     }
 
     private static OptionalLong idOf(JsonNode checkpoint) {
-        return checkpoint.isObject() && checkpoint.has("id") ? OptionalLong.of(checkpoint.path("id").asLong()) : OptionalLong.empty();
+        return checkpoint.isObject() && checkpoint.has("id")
+                ? OptionalLong.of(checkpoint.path("id").asLong())
+                : OptionalLong.empty();
     }
 }

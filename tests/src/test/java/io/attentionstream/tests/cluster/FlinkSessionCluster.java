@@ -35,6 +35,7 @@ public final class FlinkSessionCluster implements AutoCloseable {
 
     /** The file Flink 2.x reads from {@code --configDir} / FLINK_CONF_DIR (GlobalConfiguration.FLINK_CONF_FILENAME). */
     static final String CONFIG_FILE = "config.yaml";
+
     private static final String LOOPBACK = "127.0.0.1";
     private static final int SLOTS_PER_TASK_MANAGER = 2;
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
@@ -63,8 +64,9 @@ public final class FlinkSessionCluster implements AutoCloseable {
             "taskmanager.memory.jvm-metaspace.size", "256m",
             "taskmanager.memory.jvm-overhead.min", "128m",
             "taskmanager.memory.jvm-overhead.max", "128m");
-    private static final List<String> TASK_MANAGER_JVM = List.of(
-            "-Xms384m", "-Xmx384m", "-XX:MaxDirectMemorySize=192m", "-XX:MaxMetaspaceSize=256m");
+
+    private static final List<String> TASK_MANAGER_JVM =
+            List.of("-Xms384m", "-Xmx384m", "-XX:MaxDirectMemorySize=192m", "-XX:MaxMetaspaceSize=256m");
 
     /** JobManager, 1 GiB: heap 512 + off-heap 128 + metaspace 256 + overhead 128. */
     private static final Map<String, String> JOB_MANAGER_MEMORY = ordered(
@@ -74,6 +76,7 @@ public final class FlinkSessionCluster implements AutoCloseable {
             "jobmanager.memory.jvm-metaspace.size", "256m",
             "jobmanager.memory.jvm-overhead.min", "128m",
             "jobmanager.memory.jvm-overhead.max", "128m");
+
     private static final List<String> JOB_MANAGER_JVM = List.of("-Xms512m", "-Xmx512m", "-XX:MaxMetaspaceSize=256m");
     private static final List<String> CLIENT_JVM = List.of("-Xmx512m");
 
@@ -103,12 +106,14 @@ public final class FlinkSessionCluster implements AutoCloseable {
      */
     public static FlinkSessionCluster start(int taskManagers, List<Path> libJars) {
         if (taskManagers < 1) {
-            throw new IllegalArgumentException("A session cluster needs at least one TaskManager, got " + taskManagers + ".");
+            throw new IllegalArgumentException(
+                    "A session cluster needs at least one TaskManager, got " + taskManagers + ".");
         }
         String classpath = FlinkLibClasspath.of(System.getProperty("java.class.path"), libJars);
         FlinkSessionCluster cluster;
         try {
-            cluster = new FlinkSessionCluster(Files.createTempDirectory("attention-stream-flink-"), classpath, freePort());
+            cluster = new FlinkSessionCluster(
+                    Files.createTempDirectory("attention-stream-flink-"), classpath, freePort());
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot create the cluster's temporary directory: " + e.getMessage(), e);
         }
@@ -124,7 +129,8 @@ public final class FlinkSessionCluster implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             String logs = cluster.logTails();
             cluster.close();
-            throw new IllegalStateException("The Flink session cluster did not start: " + e.getMessage() + "\n" + logs, e);
+            throw new IllegalStateException(
+                    "The Flink session cluster did not start: " + e.getMessage() + "\n" + logs, e);
         }
     }
 
@@ -146,17 +152,23 @@ public final class FlinkSessionCluster implements AutoCloseable {
      * in its own JVM with FLINK_CONF_DIR set, and returns the job id the client printed.
      */
     public String runDetached(Path jobJar, List<String> programArgs) {
-        List<String> args = new ArrayList<>(List.of("run", "-d", "-m", LOOPBACK + ":" + restPort, jobJar.toAbsolutePath().toString()));
+        List<String> args = new ArrayList<>(List.of(
+                "run",
+                "-d",
+                "-m",
+                LOOPBACK + ":" + restPort,
+                jobJar.toAbsolutePath().toString()));
         args.addAll(programArgs);
         JvmProcess client = start("flink-run", CLIENT_JVM, CLI_MAIN, args);
         if (!client.waitFor(SUBMIT_TIMEOUT)) {
             client.kill();
-            throw new IllegalStateException("flink run did not return within " + SUBMIT_TIMEOUT.toSeconds() + " s.\n" + client.tail(TAIL_LINES));
+            throw new IllegalStateException("flink run did not return within " + SUBMIT_TIMEOUT.toSeconds() + " s.\n"
+                    + client.tail(TAIL_LINES));
         }
         Matcher id = JOB_ID.matcher(client.output());
         if (client.exitCode() != 0 || !id.find()) {
-            throw new IllegalStateException("flink run exited with " + client.exitCode() + " without submitting the job.\n"
-                    + client.tail(TAIL_LINES * 2));
+            throw new IllegalStateException("flink run exited with " + client.exitCode()
+                    + " without submitting the job.\n" + client.tail(TAIL_LINES * 2));
         }
         return id.group(1);
     }
@@ -219,7 +231,9 @@ public final class FlinkSessionCluster implements AutoCloseable {
         config.put("restart-strategy.fixed-delay.attempts", "10");
         config.put("restart-strategy.fixed-delay.delay", "1 s");
         config.put("execution.checkpointing.storage", "filesystem");
-        config.put("execution.checkpointing.dir", home.resolve("checkpoints").toUri().toString());
+        config.put(
+                "execution.checkpointing.dir",
+                home.resolve("checkpoints").toUri().toString());
         config.put("blob.storage.directory", home.resolve("blobs").toString());
         config.put("web.tmpdir", home.resolve("web").toString());
         config.put("io.tmp.dirs", home.resolve("tmp").toString());
@@ -229,45 +243,69 @@ public final class FlinkSessionCluster implements AutoCloseable {
         config.putAll(TASK_MANAGER_RESOURCES);
 
         StringBuilder yaml = new StringBuilder("# Written by FlinkSessionCluster for one test run.\n");
-        config.forEach((k, v) -> yaml.append(k).append(": '").append(v.replace("'", "''")).append("'\n"));
+        config.forEach((k, v) ->
+                yaml.append(k).append(": '").append(v.replace("'", "''")).append("'\n"));
         try {
             Files.createDirectories(confDir);
             Files.createDirectories(home.resolve("tmp"));
             Files.writeString(confDir.resolve(CONFIG_FILE), yaml, StandardCharsets.UTF_8);
-            Files.writeString(confDir.resolve("log4j.properties"), String.join("\n",
-                    "rootLogger.level = INFO",
-                    "rootLogger.appenderRef.out.ref = out",
-                    "appender.out.type = Console",
-                    "appender.out.name = out",
-                    "appender.out.target = SYSTEM_OUT",
-                    "appender.out.layout.type = PatternLayout",
-                    "appender.out.layout.pattern = %d{HH:mm:ss,SSS} %-5p %c{1} [%t] - %m%n",
-                    "logger.kafka.name = org.apache.kafka",
-                    "logger.kafka.level = WARN",
-                    ""), StandardCharsets.UTF_8);
+            Files.writeString(
+                    confDir.resolve("log4j.properties"),
+                    String.join(
+                            "\n",
+                            "rootLogger.level = INFO",
+                            "rootLogger.appenderRef.out.ref = out",
+                            "appender.out.type = Console",
+                            "appender.out.name = out",
+                            "appender.out.target = SYSTEM_OUT",
+                            "appender.out.layout.type = PatternLayout",
+                            "appender.out.layout.pattern = %d{HH:mm:ss,SSS} %-5p %c{1} [%t] - %m%n",
+                            "logger.kafka.name = org.apache.kafka",
+                            "logger.kafka.level = WARN",
+                            ""),
+                    StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write the cluster's conf dir " + confDir + ": " + e.getMessage(), e);
         }
     }
 
     private void startJobManager() {
-        start("jobmanager", JOB_MANAGER_JVM, JOB_MANAGER_MAIN,
+        start(
+                "jobmanager",
+                JOB_MANAGER_JVM,
+                JOB_MANAGER_MAIN,
                 List.of("--configDir", confDir.toString(), "-D", "io.tmp.dirs=" + processTmp("jobmanager")));
     }
 
     private void startTaskManager(int i) {
         String name = "taskmanager-" + i;
-        taskManagers.add(start(name, TASK_MANAGER_JVM, TASK_MANAGER_MAIN, List.of("--configDir", confDir.toString(),
-                "-D", "taskmanager.resource-id=" + taskManagerId(i), "-D", "io.tmp.dirs=" + processTmp(name))));
+        taskManagers.add(start(
+                name,
+                TASK_MANAGER_JVM,
+                TASK_MANAGER_MAIN,
+                List.of(
+                        "--configDir",
+                        confDir.toString(),
+                        "-D",
+                        "taskmanager.resource-id=" + taskManagerId(i),
+                        "-D",
+                        "io.tmp.dirs=" + processTmp(name))));
     }
 
     private JvmProcess start(String name, List<String> heap, String mainClass, List<String> args) {
         List<String> jvm = new ArrayList<>(heap);
         // Native libraries (ONNX Runtime's) are unpacked to java.io.tmpdir; keep them in the cluster's folder.
         jvm.add("-Djava.io.tmpdir=" + processTmp(name));
-        jvm.add("-Dlog4j.configurationFile=" + confDir.resolve("log4j.properties").toUri());
-        JvmProcess process = JvmProcess.start(name, jvm, classpath, mainClass, args,
-                Map.of("FLINK_CONF_DIR", confDir.toString()), home.resolve(name + ".log"));
+        jvm.add("-Dlog4j.configurationFile="
+                + confDir.resolve("log4j.properties").toUri());
+        JvmProcess process = JvmProcess.start(
+                name,
+                jvm,
+                classpath,
+                mainClass,
+                args,
+                Map.of("FLINK_CONF_DIR", confDir.toString()),
+                home.resolve(name + ".log"));
         processes.add(process);
         return process;
     }
@@ -282,15 +320,22 @@ public final class FlinkSessionCluster implements AutoCloseable {
     }
 
     private void awaitTaskManagers(int expected) {
-        Polling.await(expected + " TaskManagers with " + SLOTS_PER_TASK_MANAGER + " slots each registered at " + rest.base(),
-                START_TIMEOUT, () -> {
+        Polling.await(
+                expected + " TaskManagers with " + SLOTS_PER_TASK_MANAGER + " slots each registered at " + rest.base(),
+                START_TIMEOUT,
+                () -> {
                     processes.stream().filter(p -> !p.isAlive()).findFirst().ifPresent(p -> {
-                        throw new IllegalStateException("The " + p.name() + " process exited with " + p.exitCode() + " while the cluster started.");
+                        throw new IllegalStateException("The " + p.name() + " process exited with " + p.exitCode()
+                                + " while the cluster started.");
                     });
                     JsonNode overview = rest.get("/overview");
                     return overview.path("taskmanagers").asInt() == expected
                             && overview.path("slots-total").asInt() == expected * SLOTS_PER_TASK_MANAGER;
-                }, () -> "processes: " + processes.stream().map(p -> p.name() + (p.isAlive() ? " alive" : " dead")).toList());
+                },
+                () -> "processes: "
+                        + processes.stream()
+                                .map(p -> p.name() + (p.isAlive() ? " alive" : " dead"))
+                                .toList());
     }
 
     private static int freePort() {
@@ -316,7 +361,8 @@ public final class FlinkSessionCluster implements AutoCloseable {
         try (Stream<Path> paths = Files.walk(dir)) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot delete the cluster's temporary directory " + dir + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "Cannot delete the cluster's temporary directory " + dir + ": " + e.getMessage(), e);
         }
     }
 }

@@ -18,14 +18,20 @@ import java.util.concurrent.TimeUnit;
 final class JvmProcess {
     /** The module openings Flink needs on Java 17+, as in bin/attention-stream and Flink's own scripts. */
     static final List<String> JAVA_17_OPENS = List.of(
-            "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.net=ALL-UNNAMED",
-            "--add-opens=java.base/java.io=ALL-UNNAMED", "--add-opens=java.base/java.nio=ALL-UNNAMED",
-            "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-            "--add-opens=java.base/java.text=ALL-UNNAMED", "--add-opens=java.base/java.time=ALL-UNNAMED",
-            "--add-opens=java.base/java.util=ALL-UNNAMED", "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
+            "--add-opens=java.base/java.lang=ALL-UNNAMED",
+            "--add-opens=java.base/java.net=ALL-UNNAMED",
+            "--add-opens=java.base/java.io=ALL-UNNAMED",
+            "--add-opens=java.base/java.nio=ALL-UNNAMED",
+            "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+            "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+            "--add-opens=java.base/java.text=ALL-UNNAMED",
+            "--add-opens=java.base/java.time=ALL-UNNAMED",
+            "--add-opens=java.base/java.util=ALL-UNNAMED",
+            "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
             "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
             "--add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED",
-            "--add-exports=java.base/sun.net.util=ALL-UNNAMED", "--add-exports=java.management/sun.management=ALL-UNNAMED",
+            "--add-exports=java.base/sun.net.util=ALL-UNNAMED",
+            "--add-exports=java.management/sun.management=ALL-UNNAMED",
             "--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED",
             "--add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED");
 
@@ -48,8 +54,14 @@ final class JvmProcess {
      * @param env variables added to this process's environment
      * @param log file that receives the process's stdout and stderr
      */
-    static JvmProcess start(String name, List<String> jvmOptions, String classpath, String mainClass,
-                            List<String> args, Map<String, String> env, Path log) {
+    static JvmProcess start(
+            String name,
+            List<String> jvmOptions,
+            String classpath,
+            String mainClass,
+            List<String> args,
+            Map<String, String> env,
+            Path log) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JAVA_17_OPENS);
@@ -66,7 +78,8 @@ final class JvmProcess {
         try {
             return new JvmProcess(name, builder.start(), log);
         } catch (IOException e) {
-            throw new UncheckedIOException("Could not start the " + name + " JVM (" + mainClass + "): " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "Could not start the " + name + " JVM (" + mainClass + "): " + e.getMessage(), e);
         }
     }
 
@@ -123,10 +136,21 @@ final class JvmProcess {
     String tail(int lines) {
         List<String> all = output().lines().toList();
         String state = process.isAlive() ? "running" : "exited with " + process.exitValue();
-        StringBuilder text = new StringBuilder("---- ").append(name).append(" (pid ").append(pid()).append(", ")
-                .append(state).append("), last ").append(Math.min(lines, all.size())).append(" of ")
-                .append(all.size()).append(" lines of ").append(log).append(" ----\n");
-        all.subList(Math.max(0, all.size() - lines), all.size()).forEach(l -> text.append(l).append('\n'));
+        StringBuilder text = new StringBuilder("---- ")
+                .append(name)
+                .append(" (pid ")
+                .append(pid())
+                .append(", ")
+                .append(state)
+                .append("), last ")
+                .append(Math.min(lines, all.size()))
+                .append(" of ")
+                .append(all.size())
+                .append(" lines of ")
+                .append(log)
+                .append(" ----\n");
+        all.subList(Math.max(0, all.size() - lines), all.size())
+                .forEach(l -> text.append(l).append('\n'));
         return text.toString();
     }
 }

@@ -16,8 +16,7 @@ public final class Polling {
     /** Between two checks: short against the seconds a cluster takes, long enough not to busy-spin. */
     private static final Duration PAUSE = Duration.ofMillis(200);
 
-    private Polling() {
-    }
+    private Polling() {}
 
     /** Waits until {@code check} holds; fails naming {@code what} and the last diagnostics after {@code timeout}. */
     public static void await(String what, Duration timeout, BooleanSupplier check, Supplier<String> diagnostics) {
@@ -25,7 +24,8 @@ public final class Polling {
     }
 
     /** Returns the first answer {@code check} gives; fails naming {@code what} and the last diagnostics after {@code timeout}. */
-    public static <T> T await(String what, Duration timeout, Supplier<Optional<T>> check, Supplier<String> diagnostics) {
+    public static <T> T await(
+            String what, Duration timeout, Supplier<Optional<T>> check, Supplier<String> diagnostics) {
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
         UncheckedIOException lastError = null;
@@ -41,8 +41,10 @@ public final class Polling {
             }
             if (System.nanoTime() - deadline > 0) {
                 String error = lastError == null ? "" : "; last error: " + lastError.getMessage();
-                throw new AssertionError("Timed out after " + timeout.toSeconds() + " s waiting for " + what + error
-                        + "; " + diagnostics.get(), lastError);
+                throw new AssertionError(
+                        "Timed out after " + timeout.toSeconds() + " s waiting for " + what + error + "; "
+                                + diagnostics.get(),
+                        lastError);
             }
             LockSupport.parkNanos(PAUSE.toNanos());
             if (Thread.interrupted()) {

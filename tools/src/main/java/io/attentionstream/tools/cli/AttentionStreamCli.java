@@ -21,7 +21,11 @@ import picocli.CommandLine.Command;
         versionProvider = AttentionStreamCli.Version.class,
         description = "Run attention models on live streams: Kafka + Flink + ONNX Runtime.",
         subcommands = {
-            RunCommand.class, DemoCommand.class, ProduceCommand.class, ConsumeCommand.class, VizCommand.class,
+            RunCommand.class,
+            DemoCommand.class,
+            ProduceCommand.class,
+            ConsumeCommand.class,
+            VizCommand.class,
             CommandLine.HelpCommand.class
         })
 public class AttentionStreamCli {
@@ -61,7 +65,9 @@ public class AttentionStreamCli {
             cli.addSubcommand(command);
         }
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof SetupException || e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
+            if (e instanceof SetupException
+                    || e instanceof IllegalArgumentException
+                    || e instanceof IllegalStateException) {
                 commandLine.getErr().println("attention-stream: " + e.getMessage());
                 return EXIT_SETUP;
             }

@@ -55,13 +55,15 @@ public final class AttentionSummary {
             int lastRow = (h * rows + rows - 1) * length;
             StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  head %d: top", h));
             for (int idx : topK(weights, lastRow, length, 3)) {
-                line.append(String.format(Locale.ROOT, " %d (%.2f)", w.getWindowStartPosition() + idx, weights.get(lastRow + idx)));
+                line.append(String.format(
+                        Locale.ROOT, " %d (%.2f)", w.getWindowStartPosition() + idx, weights.get(lastRow + idx)));
             }
             double meanEntropy = 0;
             for (int q = 0; q < rows; q++) {
                 meanEntropy += entropy(weights, (h * rows + q) * length, length);
             }
-            line.append(String.format(Locale.ROOT, ", row entropy %.3f (uniform %.3f)", meanEntropy / rows, Math.log(length)));
+            line.append(String.format(
+                    Locale.ROOT, ", row entropy %.3f (uniform %.3f)", meanEntropy / rows, Math.log(length)));
             lines.add(line.toString());
         }
         return lines;

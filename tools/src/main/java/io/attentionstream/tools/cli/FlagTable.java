@@ -24,8 +24,10 @@ public final class FlagTable {
                 continue;
             }
             String label = o.typeInfo().isBoolean() ? "" : " " + o.paramLabel();
-            String description = String.join(" ", o.description()).replace("${DEFAULT-VALUE}", String.valueOf(o.defaultValue()));
-            rows.add("| `" + escape(o.longestName() + label) + "` | " + escape(description) + (o.required() ? " **Required.**" : "") + " |");
+            String description =
+                    String.join(" ", o.description()).replace("${DEFAULT-VALUE}", String.valueOf(o.defaultValue()));
+            rows.add("| `" + escape(o.longestName() + label) + "` | " + escape(description)
+                    + (o.required() ? " **Required.**" : "") + " |");
         }
         return rows;
     }

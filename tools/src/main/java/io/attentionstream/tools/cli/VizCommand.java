@@ -1,10 +1,9 @@
 package io.attentionstream.tools.cli;
 
-import io.attentionstream.job.cli.KafkaOptions;
-
 import io.attentionstream.avro.AttentionWeights;
-import io.attentionstream.tools.kafka.AvroRecords;
+import io.attentionstream.job.cli.KafkaOptions;
 import io.attentionstream.job.kafka.KafkaTopics;
+import io.attentionstream.tools.kafka.AvroRecords;
 import io.attentionstream.tools.viz.AttentionHeatmaps;
 import io.attentionstream.tools.viz.HeadSelection;
 import io.attentionstream.tools.viz.HeatmapIndex;
@@ -29,7 +28,10 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
 /** Draws committed attention weights as heatmap PNGs, with an index.html to browse them. */
-@Command(name = "viz", mixinStandardHelpOptions = true, modelTransformer = KafkaOptions.Flags.class,
+@Command(
+        name = "viz",
+        mixinStandardHelpOptions = true,
+        modelTransformer = KafkaOptions.Flags.class,
         description = "Render committed attention weights as heatmap PNGs and an index.html (read_committed).")
 public class VizCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(VizCommand.class);
@@ -40,45 +42,74 @@ public class VizCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka = new KafkaOptions();
 
-    @Option(names = "--weights-topic", defaultValue = "attention.weights", paramLabel = "TOPIC", description = "Topic of AttentionWeights records. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--weights-topic",
+            defaultValue = "attention.weights",
+            paramLabel = "TOPIC",
+            description = "Topic of AttentionWeights records. Default: ${DEFAULT-VALUE}.")
     String weightsTopic;
 
     @Option(names = "--key", paramLabel = "K", description = "Only this key. Default: every key.")
     String key;
 
-    @Option(names = "--window-start", paramLabel = "P", description = "Only the window starting at this position. Default: any.")
+    @Option(
+            names = "--window-start",
+            paramLabel = "P",
+            description = "Only the window starting at this position. Default: any.")
     Long windowStart;
 
-    @Option(names = "--head", defaultValue = "all", paramLabel = "H|mean|all", converter = HeadSelectionConverter.class,
-            description = "One head (0-based), the mean of the heads, or every head and the mean. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--head",
+            defaultValue = "all",
+            paramLabel = "H|mean|all",
+            converter = HeadSelectionConverter.class,
+            description =
+                    "One head (0-based), the mean of the heads, or every head and the mean. Default: ${DEFAULT-VALUE}.")
     HeadSelection head;
 
-    @Option(names = "--out", defaultValue = "target/viz", paramLabel = "DIR", description = "Folder for the images and index.html. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--out",
+            defaultValue = "target/viz",
+            paramLabel = "DIR",
+            description = "Folder for the images and index.html. Default: ${DEFAULT-VALUE}.")
     Path outDir;
 
-    @Option(names = "--max-windows", defaultValue = "8", paramLabel = "N", description = "The newest N windows of each key. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--max-windows",
+            defaultValue = "8",
+            paramLabel = "N",
+            description = "The newest N windows of each key. Default: ${DEFAULT-VALUE}.")
     int maxWindows;
 
-    @Option(names = "--timeout-ms", defaultValue = "30000", paramLabel = "MS", description = "How long to wait for the topic. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--timeout-ms",
+            defaultValue = "30000",
+            paramLabel = "MS",
+            description = "How long to wait for the topic. Default: ${DEFAULT-VALUE}.")
     long timeoutMs;
 
     @Override
     public Integer call() {
         if (maxWindows < 1) {
-            throw new ParameterException(spec.commandLine(), "--max-windows must be at least 1, got " + maxWindows + ".");
+            throw new ParameterException(
+                    spec.commandLine(), "--max-windows must be at least 1, got " + maxWindows + ".");
         }
         if (timeoutMs < 1) {
             throw new ParameterException(spec.commandLine(), "--timeout-ms must be at least 1, got " + timeoutMs + ".");
         }
         PrintWriter out = spec.commandLine().getOut();
-        List<ConsumerRecord<byte[], byte[]>> raw =
-                KafkaTopics.readCommitted(kafka.clientConfig().toProperties(), weightsTopic, Duration.ofMillis(timeoutMs));
+        List<ConsumerRecord<byte[], byte[]>> raw = KafkaTopics.readCommitted(
+                kafka.clientConfig().toProperties(), weightsTopic, Duration.ofMillis(timeoutMs));
         List<AttentionWeights> records = new ArrayList<>(raw.size());
         raw.forEach(r -> records.add(AvroRecords.decode(r.value(), AttentionWeights.class)));
         List<AttentionWeights> windows = WindowSelection.newest(records, key, windowStart, maxWindows);
         if (windows.isEmpty()) {
-            spec.commandLine().getErr().printf("No weights record on %s matches %s (the topic holds %d): check --key, --window-start "
-                    + "and --weights-topic.%n", weightsTopic, filter(), records.size());
+            spec.commandLine()
+                    .getErr()
+                    .printf(
+                            "No weights record on %s matches %s (the topic holds %d): check --key, --window-start "
+                                    + "and --weights-topic.%n",
+                            weightsTopic, filter(), records.size());
             return 1;
         }
         windows.forEach(this::checkHead);
@@ -87,7 +118,12 @@ public class VizCommand implements Callable<Integer> {
             images.addAll(AttentionHeatmaps.render(w, head, outDir, null));
         }
         Path index = HeatmapIndex.write(outDir, images);
-        LOG.info("Rendered {} heatmaps of {} windows from {} to {}", images.size(), windows.size(), weightsTopic, outDir);
+        LOG.info(
+                "Rendered {} heatmaps of {} windows from {} to {}",
+                images.size(),
+                windows.size(),
+                weightsTopic,
+                outDir);
         images.forEach(image -> out.println(image.file()));
         out.printf("%d heatmaps of %d windows; index: %s%n", images.size(), windows.size(), index);
         out.flush();

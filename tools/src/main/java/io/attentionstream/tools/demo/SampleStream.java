@@ -22,7 +22,8 @@ import java.util.Random;
  * @param badRecords how many bad records to mix in (0..{@link #BAD_KINDS})
  * @param seed random seed
  */
-public record SampleStream(InputKind kind, int keys, int eventsPerKey, int dim, int vocabSize, int badRecords, long seed) {
+public record SampleStream(
+        InputKind kind, int keys, int eventsPerKey, int dim, int vocabSize, int badRecords, long seed) {
 
     /** The kinds of bad record the stream can mix in, in order. */
     public static final int BAD_KINDS = 6;
@@ -32,7 +33,8 @@ public record SampleStream(InputKind kind, int keys, int eventsPerKey, int dim, 
             throw new IllegalArgumentException("A sample stream needs at least one key and one event per key.");
         }
         if (badRecords < 0 || badRecords > BAD_KINDS) {
-            throw new IllegalArgumentException("--bad must be between 0 and " + BAD_KINDS + ", got " + badRecords + ".");
+            throw new IllegalArgumentException(
+                    "--bad must be between 0 and " + BAD_KINDS + ", got " + badRecords + ".");
         }
     }
 
@@ -92,7 +94,8 @@ public record SampleStream(InputKind kind, int keys, int eventsPerKey, int dim, 
         // MALFORMED: a tombstone.
         bad.add(new Record(k, null));
         // OUT_OF_ORDER: position 0 again (replay).
-        bad.add(new Record(k, SequenceEventCodec.encode(payload(Event.ofToken(key, 0, 1_700_000_000_000L, 1), key, 0))));
+        bad.add(new Record(
+                k, SequenceEventCodec.encode(payload(Event.ofToken(key, 0, 1_700_000_000_000L, 1), key, 0))));
         // BAD_DIMENSION or TOKEN_OUT_OF_RANGE.
         Event wrongSize = kind == InputKind.FEATURES
                 ? Event.ofFeatures(key, 1_000_000, 1_700_000_000_000L, new float[dim + 1])

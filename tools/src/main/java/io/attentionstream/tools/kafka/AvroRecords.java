@@ -19,7 +19,8 @@ public final class AvroRecords {
 
     public static <T extends SpecificRecord> T decode(byte[] value, Class<T> type) {
         try {
-            return new SpecificDatumReader<>(type).read(null, DecoderFactory.get().binaryDecoder(value, null));
+            return new SpecificDatumReader<>(type)
+                    .read(null, DecoderFactory.get().binaryDecoder(value, null));
         } catch (IOException e) {
             throw new UncheckedIOException("Not a " + type.getSimpleName() + " datum", e);
         }

@@ -36,9 +36,11 @@ public final class LocalKafka implements AutoCloseable {
     private final String saslBootstrapServers;
     /** Deletes the data directory if the JVM exits without close(), e.g. on Ctrl-C during the demo. */
     private final Thread deleteOnExit;
+
     private boolean closed;
 
-    private LocalKafka(KafkaClusterTestKit cluster, Path dataDirectory, String bootstrapServers, String saslBootstrapServers) {
+    private LocalKafka(
+            KafkaClusterTestKit cluster, Path dataDirectory, String bootstrapServers, String saslBootstrapServers) {
         this.cluster = cluster;
         this.dataDirectory = dataDirectory;
         this.bootstrapServers = bootstrapServers;
@@ -60,12 +62,17 @@ public final class LocalKafka implements AutoCloseable {
         long startNanos = System.nanoTime();
         Path dataDirectory = createDataDirectory();
         try {
-            KafkaClusterTestKit cluster = LoopbackKraftCluster.start(dataDirectory, brokerConfig(options), options.saslUsers());
+            KafkaClusterTestKit cluster =
+                    LoopbackKraftCluster.start(dataDirectory, brokerConfig(options), options.saslUsers());
             String bootstrap = LoopbackKraftCluster.LOOPBACK + ":" + LoopbackKraftCluster.brokerPort(cluster);
-            String sasl = options.saslUsers().isEmpty() ? null
+            String sasl = options.saslUsers().isEmpty()
+                    ? null
                     : LoopbackKraftCluster.LOOPBACK + ":" + LoopbackKraftCluster.saslPort(cluster);
-            LOG.info("Local Kafka broker (KRaft, 1 node) ready at {} in {} ms; data in {}",
-                    bootstrap, (System.nanoTime() - startNanos) / 1_000_000, dataDirectory);
+            LOG.info(
+                    "Local Kafka broker (KRaft, 1 node) ready at {} in {} ms; data in {}",
+                    bootstrap,
+                    (System.nanoTime() - startNanos) / 1_000_000,
+                    dataDirectory);
             return new LocalKafka(cluster, dataDirectory, bootstrap, sasl);
         } catch (Exception e) {
             deleteQuietly(dataDirectory);
@@ -87,7 +94,8 @@ public final class LocalKafka implements AutoCloseable {
      */
     public String saslBootstrapServers() {
         if (saslBootstrapServers == null) {
-            throw new IllegalStateException("This broker has no SASL listener: add a user with Options.Builder.saslPlainUser.");
+            throw new IllegalStateException(
+                    "This broker has no SASL listener: add a user with Options.Builder.saslPlainUser.");
         }
         return saslBootstrapServers;
     }
@@ -133,7 +141,8 @@ public final class LocalKafka implements AutoCloseable {
         checkOpen();
         BrokerServer broker = LoopbackKraftCluster.broker(cluster);
         if (!broker.isShutdown()) {
-            throw new IllegalStateException("The local Kafka broker is running: call stopBroker() before restartBroker().");
+            throw new IllegalStateException(
+                    "The local Kafka broker is running: call stopBroker() before restartBroker().");
         }
         LOG.info("Restarting the local Kafka broker at {}", bootstrapServers);
         try {
@@ -179,7 +188,8 @@ public final class LocalKafka implements AutoCloseable {
 
     private void checkOpen() {
         if (closed) {
-            throw new IllegalStateException("The local Kafka broker is closed: start a new one with LocalKafka.start().");
+            throw new IllegalStateException(
+                    "The local Kafka broker is closed: start a new one with LocalKafka.start().");
         }
     }
 
@@ -212,8 +222,10 @@ public final class LocalKafka implements AutoCloseable {
         try {
             return Files.createTempDirectory("attention-stream-kafka-");
         } catch (IOException e) {
-            throw new IllegalStateException("Cannot create a temporary directory for the local Kafka broker: "
-                    + "check that java.io.tmpdir (" + System.getProperty("java.io.tmpdir") + ") is writable.", e);
+            throw new IllegalStateException(
+                    "Cannot create a temporary directory for the local Kafka broker: " + "check that java.io.tmpdir ("
+                            + System.getProperty("java.io.tmpdir") + ") is writable.",
+                    e);
         }
     }
 
@@ -232,9 +244,19 @@ public final class LocalKafka implements AutoCloseable {
 
         /** Settings LocalKafka owns: changing them would break loopback-only or the one-node layout. */
         private static final Set<String> RESERVED = Set.of(
-                "listeners", "advertised.listeners", "listener.security.protocol.map", "inter.broker.listener.name",
-                "controller.listener.names", "controller.quorum.voters", "controller.quorum.bootstrap.servers",
-                "process.roles", "node.id", "broker.id", "log.dirs", "log.dir", "metadata.log.dir");
+                "listeners",
+                "advertised.listeners",
+                "listener.security.protocol.map",
+                "inter.broker.listener.name",
+                "controller.listener.names",
+                "controller.quorum.voters",
+                "controller.quorum.bootstrap.servers",
+                "process.roles",
+                "node.id",
+                "broker.id",
+                "log.dirs",
+                "log.dir",
+                "metadata.log.dir");
 
         private final boolean autoCreateTopics;
         private final long transactionMaxTimeoutMs;
@@ -277,13 +299,13 @@ public final class LocalKafka implements AutoCloseable {
             private final Map<String, String> brokerProperties = new LinkedHashMap<>();
             private final Map<String, String> saslUsers = new LinkedHashMap<>();
 
-            private Builder() {
-            }
+            private Builder() {}
 
             /** Adds a SASL_PLAINTEXT listener (mechanism PLAIN) that accepts this user, beside the plaintext one. */
             public Builder saslPlainUser(String user, String password) {
                 if (user == null || !user.matches("[A-Za-z0-9_-]+") || password == null || password.contains("\"")) {
-                    throw new IllegalArgumentException("A SASL user needs a name of letters, digits, _ or - and a password without quotes.");
+                    throw new IllegalArgumentException(
+                            "A SASL user needs a name of letters, digits, _ or - and a password without quotes.");
                 }
                 saslUsers.put(user, password);
                 return this;
@@ -324,7 +346,8 @@ public final class LocalKafka implements AutoCloseable {
             /** Several broker settings at once; see {@link #brokerProperty(String, String)}. */
             public Builder brokerProperties(Map<String, String> properties) {
                 if (properties == null) {
-                    throw new IllegalArgumentException("brokerProperties must not be null: pass an empty map for none.");
+                    throw new IllegalArgumentException(
+                            "brokerProperties must not be null: pass an empty map for none.");
                 }
                 properties.forEach(this::brokerProperty);
                 return this;

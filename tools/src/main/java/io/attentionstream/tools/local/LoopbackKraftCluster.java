@@ -37,8 +37,7 @@ final class LoopbackKraftCluster {
     /** The optional SASL/PLAIN listener, for tests of credentials. */
     static final String SASL_LISTENER = "SASL";
 
-    private LoopbackKraftCluster() {
-    }
+    private LoopbackKraftCluster() {}
 
     /** Builds, formats and starts the node; returns once the broker has registered and serves. */
     static KafkaClusterTestKit start(Path dataDirectory, Map<String, String> brokerConfig) throws Exception {
@@ -50,8 +49,8 @@ final class LoopbackKraftCluster {
      * {@code saslUsers} (user → password) is not empty. The broker's own connections stay on its
      * plaintext listener.
      */
-    static KafkaClusterTestKit start(Path dataDirectory, Map<String, String> brokerConfig, Map<String, String> saslUsers)
-            throws Exception {
+    static KafkaClusterTestKit start(
+            Path dataDirectory, Map<String, String> brokerConfig, Map<String, String> saslUsers) throws Exception {
         TestKitNodes nodes = new TestKitNodes.Builder(releasedMetadata())
                 .setCombined(true)
                 .setNumControllerNodes(1)
@@ -64,12 +63,18 @@ final class LoopbackKraftCluster {
         String listeners = String.format("%s://%s:0,%s://%s:0", broker, LOOPBACK, controller, LOOPBACK);
         if (!saslUsers.isEmpty()) {
             listeners += String.format(",%s://%s:0", SASL_LISTENER, LOOPBACK);
-            builder.setConfigProp("listener.security.protocol.map",
+            builder.setConfigProp(
+                    "listener.security.protocol.map",
                     broker + ":PLAINTEXT," + controller + ":PLAINTEXT," + SASL_LISTENER + ":SASL_PLAINTEXT");
             builder.setConfigProp("sasl.enabled.mechanisms", "PLAIN");
             StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required");
-            saslUsers.forEach((user, password) -> jaas.append(" user_").append(user).append("=\"").append(password).append('"'));
-            builder.setConfigProp("listener.name." + SASL_LISTENER.toLowerCase(java.util.Locale.ROOT) + ".plain.sasl.jaas.config",
+            saslUsers.forEach((user, password) -> jaas.append(" user_")
+                    .append(user)
+                    .append("=\"")
+                    .append(password)
+                    .append('"'));
+            builder.setConfigProp(
+                    "listener.name." + SASL_LISTENER.toLowerCase(java.util.Locale.ROOT) + ".plain.sasl.jaas.config",
                     jaas.append(';').toString());
         }
         builder.setConfigProp("listeners", listeners);
@@ -97,7 +102,9 @@ final class LoopbackKraftCluster {
 
     /** The port clients connect to; the same after a broker restart. */
     static int brokerPort(KafkaClusterTestKit cluster) {
-        return broker(cluster).boundPort(ListenerName.normalised(cluster.nodes().brokerListenerName().value()));
+        return broker(cluster)
+                .boundPort(ListenerName.normalised(
+                        cluster.nodes().brokerListenerName().value()));
     }
 
     /** The port of the SASL listener. */
@@ -109,7 +116,8 @@ final class LoopbackKraftCluster {
     private static BootstrapMetadata releasedMetadata() {
         MetadataVersion version = MetadataVersion.latestProduction();
         Map<String, Short> features = Feature.PRODUCTION_FEATURES.stream()
-                .collect(Collectors.toMap(Feature::featureName, f -> f.defaultLevel(version), (a, b) -> a, TreeMap::new));
+                .collect(Collectors.toMap(
+                        Feature::featureName, f -> f.defaultLevel(version), (a, b) -> a, TreeMap::new));
         return BootstrapMetadata.fromVersions(version, features, "attention-stream local broker");
     }
 
@@ -122,7 +130,8 @@ final class LoopbackKraftCluster {
     private static void moveListenersToLoopback(KafkaClusterTestKit cluster) throws Exception {
         ServerSocketFactory sockets = broker(cluster).sharedServer().socketFactory();
         InetSocketAddress loopback = new InetSocketAddress(LOOPBACK, 0);
-        for (String listener : List.of(cluster.nodes().brokerListenerName().value(),
+        for (String listener : List.of(
+                cluster.nodes().brokerListenerName().value(),
                 cluster.nodes().controllerListenerName().value())) {
             sockets.openServerSocket(listener, loopback, -1, -1).close();
         }
@@ -144,11 +153,13 @@ final class LoopbackKraftCluster {
                     .setDirectories(ensemble.logDirProps().keySet())
                     .setMetadataLogDirectory(ensemble.metadataLogDir().orElseThrow())
                     .setReleaseVersion(cluster.nodes().bootstrapMetadata().metadataVersion())
-                    .setControllerListenerName(cluster.nodes().controllerListenerName().value())
+                    .setControllerListenerName(
+                            cluster.nodes().controllerListenerName().value())
                     .setUnstableFeatureVersionsEnabled(false)
                     .setIgnoreFormatted(false)
                     .run();
         }
-        LOG.debug("Formatted the local Kafka storage: {}", output.toString(UTF_8).trim());
+        LOG.debug(
+                "Formatted the local Kafka storage: {}", output.toString(UTF_8).trim());
     }
 }

@@ -69,7 +69,8 @@ public final class AttentionHeatmaps {
     public static float[] head(AttentionWeights w, int h) {
         checkShape(w);
         if (h < 0 || h >= w.getHeads()) {
-            throw new IllegalArgumentException("Head " + h + " does not exist: the record has " + w.getHeads() + " heads.");
+            throw new IllegalArgumentException(
+                    "Head " + h + " does not exist: the record has " + w.getHeads() + " heads.");
         }
         int size = w.getQueryRows() * w.getLength();
         float[] values = new float[size];
@@ -99,11 +100,18 @@ public final class AttentionHeatmaps {
     }
 
     static String windowName(AttentionWeights w) {
-        return String.format(Locale.ROOT, "%s  ·  positions %d..%d", w.getKey(), w.getWindowStartPosition(), w.getWindowEndPosition());
+        return String.format(
+                Locale.ROOT,
+                "%s  ·  positions %d..%d",
+                w.getKey(),
+                w.getWindowStartPosition(),
+                w.getWindowEndPosition());
     }
 
     static String viewName(AttentionWeights w, int view) {
-        return view == HeadSelection.MEAN ? "mean of " + w.getHeads() + " heads" : "head " + view + " of " + w.getHeads();
+        return view == HeadSelection.MEAN
+                ? "mean of " + w.getHeads() + " heads"
+                : "head " + view + " of " + w.getHeads();
     }
 
     /** The window's largest weight; 1 when there is none to scale by. */
@@ -119,10 +127,18 @@ public final class AttentionHeatmaps {
 
     private static void checkShape(AttentionWeights w) {
         long expected = (long) w.getHeads() * w.getQueryRows() * w.getLength();
-        if (w.getHeads() < 1 || w.getQueryRows() < 1 || w.getLength() < w.getQueryRows() || w.getWeights().size() != expected) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
+        if (w.getHeads() < 1
+                || w.getQueryRows() < 1
+                || w.getLength() < w.getQueryRows()
+                || w.getWeights().size() != expected) {
+            throw new IllegalArgumentException(String.format(
+                    Locale.ROOT,
                     "The weights record of %s holds %d values for %d heads × %d query rows × %d keys: it does not follow the data contract.",
-                    windowName(w), w.getWeights().size(), w.getHeads(), w.getQueryRows(), w.getLength()));
+                    windowName(w),
+                    w.getWeights().size(),
+                    w.getHeads(),
+                    w.getQueryRows(),
+                    w.getLength()));
         }
     }
 }

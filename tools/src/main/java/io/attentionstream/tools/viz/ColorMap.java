@@ -8,8 +8,7 @@ package io.attentionstream.tools.viz;
 public final class ColorMap {
     /** Matplotlib's viridis sampled at 0, 0.1, …, 1. */
     private static final int[] ANCHORS = {
-        0x440154, 0x482475, 0x414487, 0x355f8d, 0x2a788e, 0x21918c,
-        0x22a884, 0x44bf70, 0x7ad151, 0xbddf26, 0xfde725,
+        0x440154, 0x482475, 0x414487, 0x355f8d, 0x2a788e, 0x21918c, 0x22a884, 0x44bf70, 0x7ad151, 0xbddf26, 0xfde725,
     };
 
     /** For values that are not numbers: a neutral grey no value of the scale maps to. */

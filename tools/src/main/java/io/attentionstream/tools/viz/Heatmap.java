@@ -19,8 +19,8 @@ import java.util.function.IntFunction;
  * @param rowAxis the axis down the left side, one label per row
  * @param colAxis the axis along the bottom, one label per column
  */
-public record Heatmap(String title, String subtitle, int rows, int cols, float[] values, float scaleMax,
-                      Axis rowAxis, Axis colAxis) {
+public record Heatmap(
+        String title, String subtitle, int rows, int cols, float[] values, float scaleMax, Axis rowAxis, Axis colAxis) {
 
     public Heatmap {
         Objects.requireNonNull(title, "title");
@@ -29,7 +29,8 @@ public record Heatmap(String title, String subtitle, int rows, int cols, float[]
         Objects.requireNonNull(rowAxis, "rowAxis");
         Objects.requireNonNull(colAxis, "colAxis");
         if (rows < 1 || cols < 1) {
-            throw new IllegalArgumentException("A heatmap needs at least one row and one column, got " + rows + " × " + cols + ".");
+            throw new IllegalArgumentException(
+                    "A heatmap needs at least one row and one column, got " + rows + " × " + cols + ".");
         }
         if (values.length != rows * cols) {
             throw new IllegalArgumentException("A " + rows + " × " + cols + " heatmap needs " + rows * cols
@@ -48,8 +49,8 @@ public record Heatmap(String title, String subtitle, int rows, int cols, float[]
 
     private static void checkLabels(Axis axis, int count, String what) {
         if (axis.labels().size() != count) {
-            throw new IllegalArgumentException("The " + what + " axis \"" + axis.title() + "\" has " + axis.labels().size()
-                    + " labels for " + count + " " + what + "s.");
+            throw new IllegalArgumentException("The " + what + " axis \"" + axis.title() + "\" has "
+                    + axis.labels().size() + " labels for " + count + " " + what + "s.");
         }
     }
 
@@ -75,8 +76,8 @@ public record Heatmap(String title, String subtitle, int rows, int cols, float[]
 
         private static Axis labelled(String title, IntFunction<String> label, int count, long[] tokens) {
             if (tokens != null && tokens.length != count) {
-                throw new IllegalArgumentException("Got " + tokens.length + " token ids for " + count + " positions of \""
-                        + title + "\": pass one per position, or none.");
+                throw new IllegalArgumentException("Got " + tokens.length + " token ids for " + count
+                        + " positions of \"" + title + "\": pass one per position, or none.");
             }
             List<String> labels = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {

@@ -16,7 +16,8 @@ public final class HeatmapFileNames {
 
     public static String of(AttentionWeights w, int view) {
         String suffix = view == HeadSelection.MEAN ? "mean" : "head" + view;
-        return safeKey(w.getKey()) + "_" + w.getWindowStartPosition() + "-" + w.getWindowEndPosition() + "_" + suffix + ".png";
+        return safeKey(w.getKey()) + "_" + w.getWindowStartPosition() + "-" + w.getWindowEndPosition() + "_" + suffix
+                + ".png";
     }
 
     /**
@@ -28,7 +29,11 @@ public final class HeatmapFileNames {
         StringBuilder safe = new StringBuilder(key.length());
         for (int i = 0; i < key.length(); i++) {
             char c = key.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_'
+            boolean ok = (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || c == '-'
+                    || c == '_'
                     || (c == '.' && i > 0);
             safe.append(ok ? c : '_');
         }

@@ -21,9 +21,16 @@ public final class HeatmapIndex {
         for (RenderedHeatmap image : images) {
             String src = source(outDir, image.file());
             sections.computeIfAbsent(image.window(), w -> new StringBuilder())
-                    .append("<figure><a href=\"").append(escape(src)).append("\"><img src=\"").append(escape(src))
-                    .append("\" alt=\"").append(escape(image.caption())).append("\" loading=\"lazy\"></a>")
-                    .append("<figcaption>").append(escape(image.view())).append("</figcaption></figure>\n");
+                    .append("<figure><a href=\"")
+                    .append(escape(src))
+                    .append("\"><img src=\"")
+                    .append(escape(src))
+                    .append("\" alt=\"")
+                    .append(escape(image.caption()))
+                    .append("\" loading=\"lazy\"></a>")
+                    .append("<figcaption>")
+                    .append(escape(image.view()))
+                    .append("</figcaption></figure>\n");
         }
         StringBuilder html = new StringBuilder("""
                 <!DOCTYPE html>
@@ -40,11 +47,17 @@ public final class HeatmapIndex {
                 </head>
                 <body>
                 """);
-        html.append("<h1>Attention heatmaps</h1>\n<p>").append(images.size()).append(" images of ")
-                .append(sections.size()).append(" windows. Rows: query positions; columns: key positions; ")
+        html.append("<h1>Attention heatmaps</h1>\n<p>")
+                .append(images.size())
+                .append(" images of ")
+                .append(sections.size())
+                .append(" windows. Rows: query positions; columns: key positions; ")
                 .append("brighter = more attention.</p>\n");
-        sections.forEach((window, figures) ->
-                html.append("<section>\n<h2>").append(escape(window)).append("</h2>\n").append(figures).append("</section>\n"));
+        sections.forEach((window, figures) -> html.append("<section>\n<h2>")
+                .append(escape(window))
+                .append("</h2>\n")
+                .append(figures)
+                .append("</section>\n"));
         html.append("</body>\n</html>\n");
         Path index = outDir.resolve(FILE_NAME);
         try {
@@ -77,6 +90,8 @@ public final class HeatmapIndex {
     private static String source(Path outDir, Path file) {
         Path dir = outDir.toAbsolutePath().normalize();
         Path abs = file.toAbsolutePath().normalize();
-        return abs.startsWith(dir) ? dir.relativize(abs).toString().replace('\\', '/') : abs.toUri().toString();
+        return abs.startsWith(dir)
+                ? dir.relativize(abs).toString().replace('\\', '/')
+                : abs.toUri().toString();
     }
 }

@@ -20,6 +20,7 @@ public final class HeatmapLayout {
     static final int MAX_CELL = 24;
     /** The most pixels the grid takes a side; the image adds margins for labels and the colour bar. */
     public static final int MAX_GRID = 1200;
+
     static final int PAD = 16;
     static final int GAP = 6;
     static final int TICK = 4;
@@ -27,6 +28,7 @@ public final class HeatmapLayout {
     static final int BAR_GAP = 28;
     /** A strip (one query row) still gets a colour bar tall enough to read its scale. */
     static final int MIN_BAR_HEIGHT = 160;
+
     static final int BAR_TICKS = 5;
 
     static final Font TITLE_FONT = new Font(Font.SANS_SERIF, Font.BOLD, 16);
@@ -77,8 +79,10 @@ public final class HeatmapLayout {
         int gridX = PAD + (rotated ? PlacedText.lineHeight(AXIS_FONT) : rowNameW) + GAP + rowLabelW + 2 + TICK;
         grid = new Rectangle(gridX, gridY, gridW, gridH);
         rowTitle = rotated
-                ? new PlacedText(rowName, AXIS_FONT, PAD + PlacedText.ascent(AXIS_FONT), gridY + (gridH + rowNameW) / 2, true)
-                : new PlacedText(rowName, AXIS_FONT, PAD, gridY + gridH / 2 + PlacedText.centringOffset(AXIS_FONT), false);
+                ? new PlacedText(
+                        rowName, AXIS_FONT, PAD + PlacedText.ascent(AXIS_FONT), gridY + (gridH + rowNameW) / 2, true)
+                : new PlacedText(
+                        rowName, AXIS_FONT, PAD, gridY + gridH / 2 + PlacedText.centringOffset(AXIS_FONT), false);
 
         for (int q : rowIdx) {
             Rectangle cell = cellBounds(q, 0);
@@ -112,14 +116,19 @@ public final class HeatmapLayout {
             int y = gridY + (int) Math.round((1 - f) * (barH - 1));
             String text = formatScale(f * h.scaleMax(), h.scaleMax());
             // Clear of its tick, which would otherwise read as a minus sign.
-            PlacedText label = new PlacedText(text, LABEL_FONT, barX + BAR_WIDTH + TICK + 6, y + PlacedText.centringOffset(LABEL_FONT), false);
+            PlacedText label = new PlacedText(
+                    text, LABEL_FONT, barX + BAR_WIDTH + TICK + 6, y + PlacedText.centringOffset(LABEL_FONT), false);
             barLabels.add(label);
             barTicks.add(y);
             right = Math.max(right, label.x() + PlacedText.width(text, LABEL_FONT));
         }
-        right = Math.max(right, Math.max(title.bounds().x + title.bounds().width, subtitle.bounds().x + subtitle.bounds().width));
+        right = Math.max(
+                right,
+                Math.max(title.bounds().x + title.bounds().width, subtitle.bounds().x + subtitle.bounds().width));
         width = right + PAD;
-        height = Math.max(colTitleY + PlacedText.descent(AXIS_FONT), gridY + barH + PlacedText.lineHeight(LABEL_FONT) / 2) + PAD;
+        height = Math.max(
+                        colTitleY + PlacedText.descent(AXIS_FONT), gridY + barH + PlacedText.lineHeight(LABEL_FONT) / 2)
+                + PAD;
     }
 
     public static HeatmapLayout of(Heatmap heatmap) {
@@ -147,7 +156,8 @@ public final class HeatmapLayout {
     /** The pixels showing cell ({@code row}, {@code col}); one pixel, shared, when the grid is shrunk. */
     public Rectangle cellBounds(int row, int col) {
         if (row < 0 || row >= rows || col < 0 || col >= cols) {
-            throw new IndexOutOfBoundsException("Cell (" + row + ", " + col + ") is outside the " + rows + " × " + cols + " matrix.");
+            throw new IndexOutOfBoundsException(
+                    "Cell (" + row + ", " + col + ") is outside the " + rows + " × " + cols + " matrix.");
         }
         int x1 = edge(col + 1, grid.width, cols);
         int x0 = Math.min(edge(col, grid.width, cols), x1 - 1);

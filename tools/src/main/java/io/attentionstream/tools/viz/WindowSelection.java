@@ -20,13 +20,15 @@ public final class WindowSelection {
      * @param key only this key, or null for every key
      * @param windowStart only windows starting at this position, or null for any
      */
-    public static List<AttentionWeights> newest(List<AttentionWeights> records, String key, Long windowStart, int maxPerKey) {
+    public static List<AttentionWeights> newest(
+            List<AttentionWeights> records, String key, Long windowStart, int maxPerKey) {
         if (maxPerKey < 1) {
             throw new IllegalArgumentException("Choose at least one window per key, got " + maxPerKey + ".");
         }
         Map<String, Map<String, AttentionWeights>> byKey = new TreeMap<>();
         for (AttentionWeights w : records) {
-            if ((key == null || key.equals(w.getKey())) && (windowStart == null || windowStart == w.getWindowStartPosition())) {
+            if ((key == null || key.equals(w.getKey()))
+                    && (windowStart == null || windowStart == w.getWindowStartPosition())) {
                 String window = w.getWindowStartPosition() + ".." + w.getWindowEndPosition();
                 byKey.computeIfAbsent(w.getKey(), k -> new LinkedHashMap<>()).put(window, w);
             }

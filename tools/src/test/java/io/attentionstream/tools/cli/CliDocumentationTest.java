@@ -19,8 +19,12 @@ class CliDocumentationTest {
     @ValueSource(strings = {"run", "demo", "produce", "consume", "viz"})
     void readmeFlagTableMatchesTheCommand(String command) throws IOException {
         String readme = Files.readString(Path.of("..", "README.md"));
-        Matcher block = Pattern.compile("<!-- flags:" + command + " .*?-->\\n\\| flag \\| meaning \\|\\n\\|---\\|---\\|\\n(.*?)\\n<!-- /flags:" + command + " -->",
-                Pattern.DOTALL).matcher(readme);
+        Matcher block = Pattern.compile(
+                        "<!-- flags:" + command
+                                + " .*?-->\\n\\| flag \\| meaning \\|\\n\\|---\\|---\\|\\n(.*?)\\n<!-- /flags:"
+                                + command + " -->",
+                        Pattern.DOTALL)
+                .matcher(readme);
         assertThat(block.find()).as("README has a flags:%s table", command).isTrue();
         List<String> documented = Arrays.asList(block.group(1).split("\\n"));
         List<String> expected = FlagTable.rows(command);
@@ -37,12 +41,35 @@ class CliDocumentationTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"--bootstrap-servers", "--input-topic", "--output-topic", "--weights-topic", "--dlq-topic",
-        "--model", "--model-sha256", "--input-kind", "--window-size", "--stride", "--idle-flush-ms", "--state-ttl-ms",
-        "--max-out-of-orderness-ms", "--batch-size", "--batch-timeout-ms", "--weights", "--output-rows", "--bounded",
-        "--parallelism", "--checkpoint-interval-ms", "--group-id", "--transactional-id-prefix", "--kafka-property",
-        "--kafka-config"})
+    @ValueSource(
+            strings = {
+                "--bootstrap-servers",
+                "--input-topic",
+                "--output-topic",
+                "--weights-topic",
+                "--dlq-topic",
+                "--model",
+                "--model-sha256",
+                "--input-kind",
+                "--window-size",
+                "--stride",
+                "--idle-flush-ms",
+                "--state-ttl-ms",
+                "--max-out-of-orderness-ms",
+                "--batch-size",
+                "--batch-timeout-ms",
+                "--weights",
+                "--output-rows",
+                "--bounded",
+                "--parallelism",
+                "--checkpoint-interval-ms",
+                "--group-id",
+                "--transactional-id-prefix",
+                "--kafka-property",
+                "--kafka-config"
+            })
     void theContractFlagsExistOnRun(String flag) {
-        assertThat(FlagTable.rows("run")).anyMatch(row -> row.startsWith("| `" + flag + " ") || row.startsWith("| `" + flag + "`"));
+        assertThat(FlagTable.rows("run"))
+                .anyMatch(row -> row.startsWith("| `" + flag + " ") || row.startsWith("| `" + flag + "`"));
     }
 }

@@ -76,13 +76,20 @@ class LocalKafkaITCase {
             producer.flush();
             producer.abortTransaction();
         }
-        assertThat(logEndOffsets(topic)).as("the aborted records are in the log").isGreaterThanOrEqualTo(12 + 5);
+        assertThat(logEndOffsets(topic))
+                .as("the aborted records are in the log")
+                .isGreaterThanOrEqualTo(12 + 5);
 
-        List<ConsumerRecord<byte[], byte[]>> records = KafkaTopics.readCommitted(kafka.clientProperties(), topic, READ_DEADLINE);
+        List<ConsumerRecord<byte[], byte[]>> records =
+                KafkaTopics.readCommitted(kafka.clientProperties(), topic, READ_DEADLINE);
 
-        assertThat(records).map(r -> new String(r.value(), UTF_8))
-                .containsExactlyInAnyOrderElementsOf(IntStream.range(0, 12).mapToObj(i -> "committed-" + i).toList());
-        assertThat(records.stream().map(ConsumerRecord::partition).distinct()).as("partitions read").hasSizeGreaterThan(1);
+        assertThat(records)
+                .map(r -> new String(r.value(), UTF_8))
+                .containsExactlyInAnyOrderElementsOf(
+                        IntStream.range(0, 12).mapToObj(i -> "committed-" + i).toList());
+        assertThat(records.stream().map(ConsumerRecord::partition).distinct())
+                .as("partitions read")
+                .hasSizeGreaterThan(1);
     }
 
     @Test
@@ -90,7 +97,8 @@ class LocalKafkaITCase {
         String topic = "empty-" + UUID.randomUUID();
         kafka.createTopics(2, topic);
 
-        assertThat(KafkaTopics.readCommitted(kafka.clientProperties(), topic, READ_DEADLINE)).isEmpty();
+        assertThat(KafkaTopics.readCommitted(kafka.clientProperties(), topic, READ_DEADLINE))
+                .isEmpty();
     }
 
     @Test
@@ -118,24 +126,35 @@ class LocalKafkaITCase {
         kafka.createTopics(5, topic);
 
         try (Admin admin = Admin.create(kafka.clientProperties())) {
-            int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+            int partitions = admin.describeTopics(List.of(topic))
+                    .allTopicNames()
+                    .get()
+                    .get(topic)
+                    .partitions()
+                    .size();
             assertThat(partitions).isEqualTo(3);
         }
     }
 
     @Test
     void brokerConfigShowsTheConfiguredSettings() {
-        Map<String, String> config = KafkaTopics.brokerConfig(kafka.clientProperties(),
-                "transaction.max.timeout.ms", "auto.create.topics.enable", "transaction.state.log.replication.factor",
-                "transaction.state.log.min.isr", "offsets.topic.replication.factor", "group.initial.rebalance.delay.ms");
+        Map<String, String> config = KafkaTopics.brokerConfig(
+                kafka.clientProperties(),
+                "transaction.max.timeout.ms",
+                "auto.create.topics.enable",
+                "transaction.state.log.replication.factor",
+                "transaction.state.log.min.isr",
+                "offsets.topic.replication.factor",
+                "group.initial.rebalance.delay.ms");
 
-        assertThat(config).containsExactly(
-                Map.entry("transaction.max.timeout.ms", Long.toString(TRANSACTION_MAX_TIMEOUT_MS)),
-                Map.entry("auto.create.topics.enable", "false"),
-                Map.entry("transaction.state.log.replication.factor", "1"),
-                Map.entry("transaction.state.log.min.isr", "1"),
-                Map.entry("offsets.topic.replication.factor", "1"),
-                Map.entry("group.initial.rebalance.delay.ms", "0"));
+        assertThat(config)
+                .containsExactly(
+                        Map.entry("transaction.max.timeout.ms", Long.toString(TRANSACTION_MAX_TIMEOUT_MS)),
+                        Map.entry("auto.create.topics.enable", "false"),
+                        Map.entry("transaction.state.log.replication.factor", "1"),
+                        Map.entry("transaction.state.log.min.isr", "1"),
+                        Map.entry("offsets.topic.replication.factor", "1"),
+                        Map.entry("group.initial.rebalance.delay.ms", "0"));
     }
 
     @Test
@@ -151,8 +170,10 @@ class LocalKafkaITCase {
         Properties props = kafka.clientProperties();
         props.setProperty(ProducerConfig.MAX_BLOCK_MS_CONFIG, "1500");
 
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
-            assertThatThrownBy(() -> producer.send(new ProducerRecord<>(topic, "k", "v")).get(10, TimeUnit.SECONDS))
+        try (KafkaProducer<String, String> producer =
+                new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+            assertThatThrownBy(() ->
+                            producer.send(new ProducerRecord<>(topic, "k", "v")).get(10, TimeUnit.SECONDS))
                     .isInstanceOf(ExecutionException.class)
                     .hasCauseInstanceOf(TimeoutException.class);
         }
@@ -163,7 +184,8 @@ class LocalKafkaITCase {
 
     @Test
     void autoCreateTopicsCanBeTurnedOn() throws Exception {
-        try (LocalKafka autoCreating = LocalKafka.start(LocalKafka.Options.builder().autoCreateTopics(true).build());
+        try (LocalKafka autoCreating = LocalKafka.start(
+                        LocalKafka.Options.builder().autoCreateTopics(true).build());
                 KafkaProducer<String, String> producer = new KafkaProducer<>(
                         autoCreating.clientProperties(), new StringSerializer(), new StringSerializer())) {
             producer.send(new ProducerRecord<>("made-on-first-use", "k", "v")).get(30, TimeUnit.SECONDS);
@@ -177,7 +199,8 @@ class LocalKafkaITCase {
 
     @Test
     void listensOnLoopbackOnly() throws IOException {
-        int port = Integer.parseInt(kafka.bootstrapServers().substring(kafka.bootstrapServers().lastIndexOf(':') + 1));
+        int port = Integer.parseInt(
+                kafka.bootstrapServers().substring(kafka.bootstrapServers().lastIndexOf(':') + 1));
         assertThat(kafka.bootstrapServers()).startsWith("127.0.0.1:");
         Optional<InetAddress> otherAddress = nonLoopbackAddress();
         assumeTrue(otherAddress.isPresent(), "this machine has no non-loopback IPv4 address to try");
@@ -211,7 +234,8 @@ class LocalKafkaITCase {
 
             assertThat(KafkaTopics.readCommitted(restartable.clientProperties(), topic, READ_DEADLINE))
                     .map(r -> new String(r.value(), UTF_8))
-                    .containsExactlyInAnyOrder("before-0", "before-1", "before-2", "before-3", "after-0", "after-1", "after-2");
+                    .containsExactlyInAnyOrder(
+                            "before-0", "before-1", "before-2", "before-3", "after-0", "after-1", "after-2");
         }
     }
 
@@ -245,7 +269,8 @@ class LocalKafkaITCase {
     }
 
     /** Begins a transaction and sends {@code count} records in it; the caller commits or aborts. */
-    private static void sendInTransaction(KafkaProducer<String, String> producer, String topic, String prefix, int count) {
+    private static void sendInTransaction(
+            KafkaProducer<String, String> producer, String topic, String prefix, int count) {
         producer.beginTransaction();
         for (int i = 0; i < count; i++) {
             producer.send(new ProducerRecord<>(topic, "key-" + i, prefix + "-" + i));
@@ -264,9 +289,15 @@ class LocalKafkaITCase {
     private static long logEndOffsets(String topic) throws Exception {
         try (Admin admin = Admin.create(kafka.clientProperties())) {
             Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
-            admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
+            admin.describeTopics(List.of(topic))
+                    .allTopicNames()
+                    .get()
+                    .get(topic)
+                    .partitions()
                     .forEach(p -> partitions.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-            return admin.listOffsets(partitions).all().get().values().stream().mapToLong(ListOffsetsResultInfo::offset).sum();
+            return admin.listOffsets(partitions).all().get().values().stream()
+                    .mapToLong(ListOffsetsResultInfo::offset)
+                    .sum();
         }
     }
 

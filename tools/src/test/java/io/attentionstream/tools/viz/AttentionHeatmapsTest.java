@@ -26,10 +26,21 @@ class AttentionHeatmapsTest {
         return weights(key, start, start + 2, 3, 2, 2, w);
     }
 
-    static AttentionWeights weights(String key, long start, long end, int length, int heads, int queryRows, List<Float> values) {
-        return AttentionWeights.newBuilder().setKey(key).setWindowStartPosition(start).setWindowEndPosition(end)
-                .setWindowStartTimestamp(1000).setWindowEndTimestamp(2000).setLength(length).setHeads(heads)
-                .setQueryRows(queryRows).setWeights(values).setModel("feature_attention").setModelSha256("ab").build();
+    static AttentionWeights weights(
+            String key, long start, long end, int length, int heads, int queryRows, List<Float> values) {
+        return AttentionWeights.newBuilder()
+                .setKey(key)
+                .setWindowStartPosition(start)
+                .setWindowEndPosition(end)
+                .setWindowStartTimestamp(1000)
+                .setWindowEndTimestamp(2000)
+                .setLength(length)
+                .setHeads(heads)
+                .setQueryRows(queryRows)
+                .setWeights(values)
+                .setModel("feature_attention")
+                .setModelSha256("ab")
+                .build();
     }
 
     @Test
@@ -37,8 +48,9 @@ class AttentionHeatmapsTest {
         AttentionWeights w = twoHeads("sensor-0", 4);
         assertThat(AttentionHeatmaps.head(w, 0)).containsExactly(0f, .01f, .02f, .03f, .04f, .05f);
         assertThat(AttentionHeatmaps.head(w, 1)).containsExactly(.10f, .11f, .12f, .13f, .14f, .15f);
-        assertThat(AttentionHeatmaps.meanOfHeads(w)).containsExactly(new float[] {.05f, .06f, .07f, .08f, .09f, .10f},
-                org.assertj.core.data.Offset.offset(1e-6f));
+        assertThat(AttentionHeatmaps.meanOfHeads(w))
+                .containsExactly(
+                        new float[] {.05f, .06f, .07f, .08f, .09f, .10f}, org.assertj.core.data.Offset.offset(1e-6f));
         assertThatThrownBy(() -> AttentionHeatmaps.head(w, 2)).hasMessageContaining("2 heads");
     }
 
@@ -84,7 +96,8 @@ class AttentionHeatmapsTest {
     void aRecordThatBreaksTheContractIsRefusedWithItsShape() {
         AttentionWeights w = weights("bad", 0, 2, 3, 2, 3, List.of(1f, 2f));
         assertThatThrownBy(() -> AttentionHeatmaps.meanOfHeads(w))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("2 values for 2 heads × 3 query rows × 3 keys");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("2 values for 2 heads × 3 query rows × 3 keys");
     }
 
     @Test
@@ -94,9 +107,15 @@ class AttentionHeatmapsTest {
         assertThat(HeatmapFileNames.of(w, HeadSelection.MEAN)).isEqualTo("sensor-0_4-6_mean.png");
 
         String unsafe = HeatmapFileNames.safeKey("../etc/pass wd");
-        assertThat(unsafe).matches("[A-Za-z0-9_][A-Za-z0-9._-]*").doesNotContain("/").doesNotStartWith(".");
-        assertThat(HeatmapFileNames.safeKey("a/b")).isNotEqualTo(HeatmapFileNames.safeKey("a:b")).isNotEqualTo("a_b");
-        assertThat(HeatmapFileNames.safeKey("x".repeat(500)).length()).isLessThanOrEqualTo(HeatmapFileNames.MAX_KEY_CHARS + 9);
+        assertThat(unsafe)
+                .matches("[A-Za-z0-9_][A-Za-z0-9._-]*")
+                .doesNotContain("/")
+                .doesNotStartWith(".");
+        assertThat(HeatmapFileNames.safeKey("a/b"))
+                .isNotEqualTo(HeatmapFileNames.safeKey("a:b"))
+                .isNotEqualTo("a_b");
+        assertThat(HeatmapFileNames.safeKey("x".repeat(500)).length())
+                .isLessThanOrEqualTo(HeatmapFileNames.MAX_KEY_CHARS + 9);
         assertThat(HeatmapFileNames.safeKey("")).isNotEmpty();
     }
 
@@ -113,7 +132,8 @@ class AttentionHeatmapsTest {
     @Test
     void rendersEveryHeadAndTheMeanAsPngs(@TempDir Path dir) throws Exception {
         List<RenderedHeatmap> images = AttentionHeatmaps.render(twoHeads("sensor-0", 4), HeadSelection.ALL, dir, null);
-        assertThat(images).extracting(r -> r.file().getFileName().toString())
+        assertThat(images)
+                .extracting(r -> r.file().getFileName().toString())
                 .containsExactly("sensor-0_4-6_head0.png", "sensor-0_4-6_head1.png", "sensor-0_4-6_mean.png");
         for (RenderedHeatmap image : images) {
             assertThat(ImageIO.read(image.file().toFile())).as(image.caption()).isNotNull();
@@ -123,10 +143,11 @@ class AttentionHeatmapsTest {
 
     @Test
     void writeForKeyDrawsTheNewestWindowOfThatKeyOnly(@TempDir Path dir) {
-        List<AttentionWeights> records = List.of(twoHeads("sensor-0", 0), twoHeads("sensor-0", 8), twoHeads("sensor-0", 4),
-                twoHeads("sensor-1", 12));
+        List<AttentionWeights> records = List.of(
+                twoHeads("sensor-0", 0), twoHeads("sensor-0", 8), twoHeads("sensor-0", 4), twoHeads("sensor-1", 12));
         List<Path> files = AttentionHeatmaps.writeForKey(records, "sensor-0", dir);
-        assertThat(files).extracting(p -> p.getFileName().toString())
+        assertThat(files)
+                .extracting(p -> p.getFileName().toString())
                 .containsExactly("sensor-0_8-10_head0.png", "sensor-0_8-10_head1.png", "sensor-0_8-10_mean.png");
         assertThat(files).allMatch(Files::isRegularFile);
         assertThat(AttentionHeatmaps.writeForKey(records, "no-such-key", dir)).isEmpty();
@@ -136,7 +157,9 @@ class AttentionHeatmapsTest {
     void tokensAreJoinedByKeyAndPositionWhenEveryOneIsKnown() {
         TokenSource tokens = TokenSource.byPosition(Map.of("doc-1", Map.of(4L, 40L, 5L, 50L, 6L, 60L)));
         assertThat(tokens.tokensOf(twoHeads("doc-1", 4))).containsExactly(40, 50, 60);
-        assertThat(tokens.tokensOf(twoHeads("doc-1", 5))).as("position 7 unknown").isNull();
+        assertThat(tokens.tokensOf(twoHeads("doc-1", 5)))
+                .as("position 7 unknown")
+                .isNull();
         assertThat(tokens.tokensOf(twoHeads("doc-2", 4))).isNull();
     }
 

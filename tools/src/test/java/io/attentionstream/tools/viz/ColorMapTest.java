@@ -16,7 +16,8 @@ class ColorMapTest {
             assertThat(l).as("luminance at %d/100", i).isGreaterThan(previous);
             previous = l;
         }
-        assertThat(HeatmapRendererTest.luminance(ColorMap.rgb(1)) - HeatmapRendererTest.luminance(ColorMap.rgb(0))).isGreaterThan(150);
+        assertThat(HeatmapRendererTest.luminance(ColorMap.rgb(1)) - HeatmapRendererTest.luminance(ColorMap.rgb(0)))
+                .isGreaterThan(150);
     }
 
     @Test

@@ -12,8 +12,10 @@ class HeatmapIndexTest {
     @Test
     void listsEveryImageRelativelyUnderItsWindowWithEscapedText(@TempDir Path dir) throws Exception {
         List<RenderedHeatmap> images = List.of(
-                new RenderedHeatmap(dir.resolve("a_0-3_head0.png"), "<script>x</script> · positions 0..3", "head 0 of 2"),
-                new RenderedHeatmap(dir.resolve("a_0-3_mean.png"), "<script>x</script> · positions 0..3", "mean of 2 heads"),
+                new RenderedHeatmap(
+                        dir.resolve("a_0-3_head0.png"), "<script>x</script> · positions 0..3", "head 0 of 2"),
+                new RenderedHeatmap(
+                        dir.resolve("a_0-3_mean.png"), "<script>x</script> · positions 0..3", "mean of 2 heads"),
                 new RenderedHeatmap(dir.resolve("b_4-7_mean.png"), "b & \"c\" · positions 4..7", "mean of 2 heads"));
         Path index = HeatmapIndex.write(dir, images);
 
@@ -28,6 +30,7 @@ class HeatmapIndexTest {
 
     @Test
     void escapesEveryCharacterThatMeansSomethingInHtml() {
-        assertThat(HeatmapIndex.escape("<a href='x'>&\"</a>")).isEqualTo("&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;");
+        assertThat(HeatmapIndex.escape("<a href='x'>&\"</a>"))
+                .isEqualTo("&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;");
     }
 }

@@ -55,7 +55,8 @@ class HeatmapRendererTest {
         for (int k = 0; k < cols; k++) {
             Rectangle cell = layout.cellBounds(1, k);
             // Every pixel of a cell has the cell's colour, so the sampled one stands for all.
-            assertThat(image.getRGB(cell.x, cell.y)).isEqualTo(image.getRGB(cell.x + cell.width - 1, cell.y + cell.height - 1));
+            assertThat(image.getRGB(cell.x, cell.y))
+                    .isEqualTo(image.getRGB(cell.x + cell.width - 1, cell.y + cell.height - 1));
             double l = luminance(centre(image, cell));
             assertThat(l).as("luminance of weight %.1f", k / 10f).isGreaterThan(previous);
             previous = l;
@@ -110,11 +111,15 @@ class HeatmapRendererTest {
 
         assertThat(layout.title().text()).isEqualTo("sensor-0  ·  positions 4..19");
         Rectangle title = layout.title().bounds();
-        assertThat(new Rectangle(0, 0, image.getWidth(), image.getHeight()).contains(title)).isTrue();
+        assertThat(new Rectangle(0, 0, image.getWidth(), image.getHeight()).contains(title))
+                .isTrue();
         assertThat(title.y + title.height).isLessThanOrEqualTo(layout.grid().y);
         assertThat(inkPixels(image, title)).as("dark pixels in the title's box").isGreaterThan(100);
-        Rectangle bottomMargin = new Rectangle(0, image.getHeight() - HeatmapLayout.PAD, title.width, HeatmapLayout.PAD);
-        assertThat(inkPixels(image, bottomMargin)).as("dark pixels in the empty bottom margin").isZero();
+        Rectangle bottomMargin =
+                new Rectangle(0, image.getHeight() - HeatmapLayout.PAD, title.width, HeatmapLayout.PAD);
+        assertThat(inkPixels(image, bottomMargin))
+                .as("dark pixels in the empty bottom margin")
+                .isZero();
     }
 
     @Test
@@ -129,8 +134,15 @@ class HeatmapRendererTest {
     void aLastRowStripIsOneCellHigh() {
         float[] values = new float[16];
         values[15] = 0.8f;
-        Heatmap h = new Heatmap("strip", "last query row", 1, 16, values, 1f,
-                Heatmap.Axis.positions("query position", 19, 1, null), Heatmap.Axis.positions("key position", 4, 16, null));
+        Heatmap h = new Heatmap(
+                "strip",
+                "last query row",
+                1,
+                16,
+                values,
+                1f,
+                Heatmap.Axis.positions("query position", 19, 1, null),
+                Heatmap.Axis.positions("key position", 4, 16, null));
         HeatmapLayout layout = HeatmapLayout.of(h);
         BufferedImage image = HeatmapRenderer.render(h, layout);
 
@@ -140,7 +152,8 @@ class HeatmapRendererTest {
         assertThat(layout.height()).isLessThan(400);
         // Just below the strip is background, not another row of cells.
         Rectangle last = layout.cellBounds(0, 15);
-        assertThat(image.getRGB(last.x + 1, last.y + last.height + 2) & 0xffffff).isEqualTo(WHITE);
+        assertThat(image.getRGB(last.x + 1, last.y + last.height + 2) & 0xffffff)
+                .isEqualTo(WHITE);
     }
 
     @Test
@@ -152,9 +165,13 @@ class HeatmapRendererTest {
 
         assertThat(image.getRGB(bar.x + 2, bar.y) & 0xffffff).isEqualTo(ColorMap.rgb(1));
         assertThat(image.getRGB(bar.x + 2, bar.y + bar.height - 1) & 0xffffff).isEqualTo(ColorMap.rgb(0));
-        assertThat(layout.barLabels()).extracting(PlacedText::text).containsExactly("0.000", "0.125", "0.250", "0.375", "0.500");
+        assertThat(layout.barLabels())
+                .extracting(PlacedText::text)
+                .containsExactly("0.000", "0.125", "0.250", "0.375", "0.500");
         for (PlacedText label : layout.barLabels()) {
-            assertThat(inkPixels(image, label.bounds())).as("label %s", label.text()).isGreaterThan(5);
+            assertThat(inkPixels(image, label.bounds()))
+                    .as("label %s", label.text())
+                    .isGreaterThan(5);
         }
     }
 
@@ -166,13 +183,24 @@ class HeatmapRendererTest {
         for (int i = 1; i < labels.size(); i++) {
             Rectangle a = labels.get(i - 1).bounds();
             Rectangle b = labels.get(i).bounds();
-            assertThat(a.intersects(b)).as("labels %s and %s overlap", labels.get(i - 1).text(), labels.get(i).text()).isFalse();
+            assertThat(a.intersects(b))
+                    .as(
+                            "labels %s and %s overlap",
+                            labels.get(i - 1).text(), labels.get(i).text())
+                    .isFalse();
         }
     }
 
     static Heatmap heatmap(String title, int rows, int cols, float[] values, float scaleMax) {
-        return new Heatmap(title, "test", rows, cols, values, scaleMax,
-                Heatmap.Axis.positions("query position", 0, rows, null), Heatmap.Axis.positions("key position", 0, cols, null));
+        return new Heatmap(
+                title,
+                "test",
+                rows,
+                cols,
+                values,
+                scaleMax,
+                Heatmap.Axis.positions("query position", 0, rows, null),
+                Heatmap.Axis.positions("key position", 0, cols, null));
     }
 
     static int centre(BufferedImage image, Rectangle r) {

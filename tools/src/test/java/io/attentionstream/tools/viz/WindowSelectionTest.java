@@ -14,15 +14,18 @@ class WindowSelectionTest {
 
     @Test
     void keepsTheNewestWindowsOfEachKeyInKeyAndPositionOrder() {
-        assertThat(WindowSelection.newest(RECORDS, null, null, 2)).extracting(AttentionHeatmapsTest::id)
+        assertThat(WindowSelection.newest(RECORDS, null, null, 2))
+                .extracting(AttentionHeatmapsTest::id)
                 .containsExactly("a@4", "a@8", "b@0", "b@4");
     }
 
     @Test
     void filtersByKeyAndStartAndCountsARepeatedWindowOnce() {
-        assertThat(WindowSelection.newest(RECORDS, "a", null, 8)).extracting(AttentionHeatmapsTest::id)
+        assertThat(WindowSelection.newest(RECORDS, "a", null, 8))
+                .extracting(AttentionHeatmapsTest::id)
                 .containsExactly("a@0", "a@4", "a@8");
-        assertThat(WindowSelection.newest(RECORDS, null, 4L, 8)).extracting(AttentionHeatmapsTest::id)
+        assertThat(WindowSelection.newest(RECORDS, null, 4L, 8))
+                .extracting(AttentionHeatmapsTest::id)
                 .containsExactly("a@4", "b@4");
         assertThat(WindowSelection.newest(RECORDS, "c", null, 8)).isEmpty();
         assertThatThrownBy(() -> WindowSelection.newest(RECORDS, null, null, 0)).hasMessageContaining("at least one");
