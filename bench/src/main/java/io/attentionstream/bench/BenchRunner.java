@@ -116,14 +116,16 @@ public final class BenchRunner {
     }
 
     private PathResult report(PathResult r) {
+        String latency = Double.isNaN(r.p50Ms())
+                ? ""
+                : String.format(Locale.ROOT, ", p50 %.2f ms, p99 %.2f ms", r.p50Ms(), r.p99Ms());
         out.printf(
                 Locale.ROOT,
-                "[%s n=%d] %.0f windows/s, p50 %.2f ms, p99 %.2f ms, %.3f CPU s per 1000 windows%n",
+                "[%s n=%d] %.0f windows/s%s, %.3f CPU s per 1000 windows%n",
                 r.name(),
                 r.n(),
                 r.windowsPerSecond(),
-                r.p50Ms(),
-                r.p99Ms(),
+                latency,
                 r.cpuSecondsPer1000Windows());
         if (!r.cpuBreakdown().isEmpty()) {
             StringBuilder line = new StringBuilder("    CPU s by task:");
