@@ -11,7 +11,6 @@ import io.attentionstream.core.window.MalformedRecordException;
 import io.attentionstream.core.window.SequenceEventCodec;
 import io.attentionstream.job.JobSetup;
 import io.attentionstream.tools.demo.SampleStream;
-import io.attentionstream.tools.local.LocalKafka;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,8 +18,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,23 +33,6 @@ import org.junit.jupiter.api.Test;
 class FuzzITCase extends PipelineTestBase {
     private static final int N = 4;
     private static final int FUZZ_RECORDS = 10_000;
-
-    /**
-     * Ten thousand records from one producer: on a broker of its own. A full run once saw a batch
-     * of this test expire after 120 s on the broker the other tests had used; its cause is not known.
-     */
-    private static LocalKafka ownBroker;
-
-    @BeforeAll
-    static void ownBroker() {
-        ownBroker = LocalKafka.start();
-        kafka = ownBroker;
-    }
-
-    @AfterAll
-    static void stopOwnBroker() {
-        ownBroker.close();
-    }
 
     @Test
     void everyRecordIsAccountedForAndValidWindowsArriveOnce() throws Exception {

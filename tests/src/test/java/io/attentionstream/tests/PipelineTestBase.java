@@ -25,8 +25,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Shared fixtures of the end-to-end tests: one real Kafka broker (KRaft, over TCP on loopback)
- * and one Flink MiniCluster for the whole test JVM ({@link SharedHarness}), fresh topics per test,
+ * Shared fixtures of the end-to-end tests: one Flink MiniCluster for the whole test JVM and one
+ * real Kafka broker (KRaft, over TCP on loopback) per class ({@link SharedHarness}), fresh topics per test,
  * the job built exactly as the CLI builds it, and committed results read back with read_committed.
  */
 abstract class PipelineTestBase {
@@ -36,11 +36,11 @@ abstract class PipelineTestBase {
     @RegisterExtension
     static final SharedHarness HARNESS = new SharedHarness();
 
-    /** The broker of the running class: the shared one, unless the class sets up its own in a {@code @BeforeAll}. */
+    /** The broker of the running class: the harness's, unless the class sets up its own in a {@code @BeforeAll}. */
     static LocalKafka kafka;
 
     @BeforeAll
-    static void useSharedBroker() {
+    static void useClassBroker() {
         kafka = SharedHarness.kafka();
     }
 

@@ -20,10 +20,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The end-to-end tests' shared fixture: one Kafka broker and one Flink MiniCluster for the whole
- * test JVM instead of one per class or per job. Both live in JUnit's root store, so they are
- * started once, when the first test class that registers this extension begins (the broker only
- * when a test first asks for it), and closed when the last test of the run has finished.
+ * The end-to-end tests' shared fixture: one Flink MiniCluster for the whole test JVM instead of
+ * one per job, and one Kafka broker per test class. Both live in JUnit's root store: the cluster
+ * is started when the first test class that registers this extension begins and closed when the
+ * last test of the run has finished; the broker is started when a class first asks for it and
+ * closed when that class ends.
+ *
+ * <p>Why not one broker for the whole JVM: with one, two full runs of 16 classes each saw a
+ * producer's batches to a fresh topic expire after 120 s, late in the run (after some hundred
+ * exactly-once jobs had used the broker); the cause is not known yet. A broker per class, as
+ * before, never showed it.
  *
  * <p>The MiniCluster is Flink's own {@link MiniClusterExtension}, started against the root
  * context rather than per class. While a class runs, {@link StreamExecutionEnvironment#getExecutionEnvironment}
@@ -60,7 +66,7 @@ final class SharedHarness implements BeforeAllCallback, AfterAllCallback {
         }
     }
 
-    /** The shared broker, started on first use. */
+    /** The class's broker, started on first use and closed when the class ends. */
     static LocalKafka kafka() {
         return started().kafka();
     }
@@ -151,6 +157,14 @@ final class SharedHarness implements BeforeAllCallback, AfterAllCallback {
         void leaveContext(ExtensionContext classContext) throws Exception {
             cluster.afterEach(classContext);
             cancelLeftoverJobs(classContext.getDisplayName());
+            closeBroker();
+        }
+
+        private synchronized void closeBroker() {
+            if (kafka != null) {
+                kafka.close();
+                kafka = null;
+            }
         }
 
         private void cancelLeftoverJobs(String testClass) throws Exception {
@@ -176,9 +190,7 @@ final class SharedHarness implements BeforeAllCallback, AfterAllCallback {
             try {
                 cluster.afterAll(root);
             } finally {
-                if (kafka != null) {
-                    kafka.close();
-                }
+                closeBroker();
             }
         }
     }
