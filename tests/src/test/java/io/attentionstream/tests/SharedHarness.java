@@ -26,10 +26,11 @@ import org.slf4j.LoggerFactory;
  * last test of the run has finished; the broker is started when a class first asks for it and
  * closed when that class ends.
  *
- * <p>Why not one broker for the whole JVM: with one, two full runs of 16 classes each saw a
- * producer's batches to a fresh topic expire after 120 s, late in the run (after some hundred
- * exactly-once jobs had used the broker); the cause is not known yet. A broker per class, as
- * before, never showed it.
+ * <p>Why not one broker for the whole JVM: with one, full runs saw an idempotent producer's first
+ * batches to a fresh topic refused with OUT_OF_ORDER_SEQUENCE_NUMBER (the broker held a higher
+ * sequence for the same producer id on that new partition) until they expired after 120 s, late
+ * in the run, after some hundred exactly-once jobs had used the broker. Not understood yet; a
+ * broker per class, as before, never showed it.
  *
  * <p>The MiniCluster is Flink's own {@link MiniClusterExtension}, started against the root
  * context rather than per class. While a class runs, {@link StreamExecutionEnvironment#getExecutionEnvironment}
