@@ -10,29 +10,22 @@ import java.io.Serializable;
 import java.util.Objects;
 
 /**
- * How {@link IncrementalAttention} windows, batches and what it emits. The window rules (size,
+ * How {@code IncrementalAttention} windows, batches and what it emits. The window rules (size,
  * idle flush, TTL, validation) are those of {@link WindowerConfig}, with stride 1: every event is
- * the newest position of its own window.
+ * the newest position of its own window; the batch rules and the model settings are those of
+ * {@link BatchingConfig}, with only the newest row: {@code --weights full} and {@code last-row}
+ * both emit the new position's row (its only query row), {@code off} none.
  *
  * @param windower window size {@code n}, idle flush, state TTL and what a valid event carries; stride 1
- * @param batchSize run the model as soon as this many events wait (`--batch-size`)
- * @param batchTimeoutMs run the model at the latest this long after the first waiting event (`--batch-timeout-ms`)
- * @param emitWeights whether to emit the new position's attention row per head
- * @param model how to load and check the model ({@code out}/{@code weights} names, digest, threads)
+ * @param batching batch size and timeout (in events), weights, output rows (last) and the model settings
  * @param names the incremental tensor names
  */
-public record IncrementalConfig(
-        WindowerConfig windower,
-        int batchSize,
-        long batchTimeoutMs,
-        boolean emitWeights,
-        ModelConfig model,
-        IncrementalNames names)
+public record IncrementalConfig(WindowerConfig windower, BatchingConfig batching, IncrementalNames names)
         implements Serializable {
 
     public IncrementalConfig {
         Objects.requireNonNull(windower, "windower");
-        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(batching, "batching");
         Objects.requireNonNull(names, "names");
         if (windower.stride() != 1) {
             throw new IllegalArgumentException(
@@ -44,27 +37,15 @@ public record IncrementalConfig(
                     "--mode incremental takes feature events, but the windower is set up for "
                             + windower.inputKind().cliName() + "; use a feature model or --mode full.");
         }
-        BatchingConfig.checkBatch(batchSize, batchTimeoutMs);
-    }
-
-    /**
-     * The incremental counterpart of a window-mode setup: the same windowing, batch size, timeout
-     * and model settings, the default tensor names. Only the newest position exists here, so
-     * {@code --output-rows all} is refused; {@code --weights full} and {@code last-row} both emit
-     * the new position's row (its only query row), {@code off} none.
-     */
-    public static IncrementalConfig of(WindowerConfig windower, BatchingConfig batching) {
         if (batching.outputRows() == OutputRows.ALL) {
             throw new IllegalArgumentException("--mode incremental computes only the newest position of each window:"
                     + " use --output-rows last.");
         }
-        return new IncrementalConfig(
-                windower,
-                batching.batchSize(),
-                batching.batchTimeoutMs(),
-                batching.weights() != WeightsMode.OFF,
-                batching.model(),
-                IncrementalNames.defaults());
+    }
+
+    /** The incremental counterpart of a window-mode setup: the same windowing and batching, the default tensor names. */
+    public static IncrementalConfig of(WindowerConfig windower, BatchingConfig batching) {
+        return new IncrementalConfig(windower, batching, IncrementalNames.defaults());
     }
 
     /** Window size {@code n}. */
@@ -75,5 +56,25 @@ public record IncrementalConfig(
     /** Cached events per key: {@code n − 1}, the rest of the newest event's window. */
     public int cacheLimit() {
         return windower.windowSize() - 1;
+    }
+
+    /** Run the model as soon as this many events wait (`--batch-size`). */
+    public int batchSize() {
+        return batching.batchSize();
+    }
+
+    /** Run the model at the latest this long after the first waiting event (`--batch-timeout-ms`). */
+    public long batchTimeoutMs() {
+        return batching.batchTimeoutMs();
+    }
+
+    /** Whether to emit the new position's attention row per head. */
+    public boolean emitWeights() {
+        return batching.weights() != WeightsMode.OFF;
+    }
+
+    /** How to load and check the model. */
+    public ModelConfig model() {
+        return batching.model();
     }
 }

@@ -172,7 +172,9 @@ class MicroBatchingTest {
                 .featureDim(dim)
                 .build();
         IncrementalConfig config = new IncrementalConfig(
-                windower, batchSize, timeoutMs, true, ModelConfig.defaults(), IncrementalNames.defaults());
+                windower,
+                new BatchingConfig(batchSize, timeoutMs, WeightsMode.LAST_ROW, OutputRows.LAST, ModelConfig.defaults()),
+                IncrementalNames.defaults());
         var harness = new KeyedOneInputStreamOperatorTestHarness<String, Event, AttentionOutput>(
                 new IncrementalAttention(
                         config, OnnxModel.readModelFile(GoldenCase.modelFile(IncrementalGolden.MODEL))),

@@ -337,7 +337,9 @@ class IncrementalAttentionTest {
                 .featureDim(DIM)
                 .build();
         assertThatThrownBy(() -> new IncrementalConfig(
-                        strided, 4, 10, true, ModelConfig.defaults(), IncrementalNames.defaults()))
+                        strided,
+                        new BatchingConfig(4, 10, WeightsMode.LAST_ROW, OutputRows.LAST, ModelConfig.defaults()),
+                        IncrementalNames.defaults()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("--stride must be 1");
     }
@@ -372,8 +374,10 @@ class IncrementalAttentionTest {
                 .inputKind(InputKind.FEATURES)
                 .featureDim(32)
                 .build();
-        IncrementalConfig config =
-                new IncrementalConfig(narrow, 4, 10, true, ModelConfig.defaults(), IncrementalNames.defaults());
+        IncrementalConfig config = new IncrementalConfig(
+                narrow,
+                new BatchingConfig(4, 10, WeightsMode.LAST_ROW, OutputRows.LAST, ModelConfig.defaults()),
+                IncrementalNames.defaults());
         assertThatThrownBy(() -> IncrementalHarness.open(config))
                 .hasStackTraceContaining("takes 64 features per event");
     }

@@ -12,6 +12,8 @@ import io.attentionstream.core.incremental.KeyValueCache;
 import io.attentionstream.core.model.AttentionModel;
 import io.attentionstream.core.model.InputKind;
 import io.attentionstream.core.model.ModelConfig;
+import io.attentionstream.core.model.OutputRows;
+import io.attentionstream.core.model.WeightsMode;
 import io.attentionstream.core.window.Event;
 import io.attentionstream.core.window.WindowerConfig;
 import io.attentionstream.operators.MetricCapture;
@@ -82,10 +84,12 @@ final class IncrementalHarness implements AutoCloseable {
     static IncrementalConfig config(int windowSize, int batchSize, long timeoutMs, boolean weights) {
         return new IncrementalConfig(
                 windower(windowSize),
-                batchSize,
-                timeoutMs,
-                weights,
-                ModelConfig.defaults(),
+                new BatchingConfig(
+                        batchSize,
+                        timeoutMs,
+                        (weights ? WeightsMode.LAST_ROW : WeightsMode.OFF),
+                        OutputRows.LAST,
+                        ModelConfig.defaults()),
                 IncrementalNames.defaults());
     }
 
