@@ -2,6 +2,7 @@ package io.attentionstream.bench;
 
 import io.attentionstream.core.model.OutputRows;
 import io.attentionstream.core.model.WeightsMode;
+import io.attentionstream.job.cli.CliConverters;
 import io.attentionstream.tools.cli.ToolCommand;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -140,7 +141,7 @@ public class BenchCommand implements ToolCommand {
             names = "--weights",
             defaultValue = "last-row",
             paramLabel = "full|last-row|off",
-            converter = WeightsModeConverter.class,
+            converter = CliConverters.WeightsModeConverter.class,
             description = "Attention weights emitted on every path. Default: ${DEFAULT-VALUE}.")
     WeightsMode weights;
 
@@ -148,7 +149,7 @@ public class BenchCommand implements ToolCommand {
             names = "--output-rows",
             defaultValue = "last",
             paramLabel = "all|last",
-            converter = OutputRowsConverter.class,
+            converter = CliConverters.OutputRowsConverter.class,
             description = "Output rows emitted on every path. Default: ${DEFAULT-VALUE}.")
     OutputRows outputRows;
 
@@ -225,20 +226,6 @@ public class BenchCommand implements ToolCommand {
                 batchTimeoutMs,
                 checkpointIntervalMs,
                 sinks);
-    }
-
-    static final class WeightsModeConverter implements ITypeConverter<WeightsMode> {
-        @Override
-        public WeightsMode convert(String value) {
-            return WeightsMode.fromCliName(value);
-        }
-    }
-
-    static final class OutputRowsConverter implements ITypeConverter<OutputRows> {
-        @Override
-        public OutputRows convert(String value) {
-            return OutputRows.fromCliName(value);
-        }
     }
 
     static final class SinkModeConverter implements ITypeConverter<SinkMode> {
