@@ -8,14 +8,17 @@ import io.attentionstream.job.config.JobConfig;
 import io.attentionstream.job.decode.DecodedRecord;
 import io.attentionstream.job.decode.SequenceEventDeserializer;
 import java.util.Properties;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchemaBuilder;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.formats.avro.AvroSerializationSchema;
+import org.apache.flink.util.function.SerializableFunction;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
@@ -63,29 +66,28 @@ public final class KafkaConnections {
     }
 
     public static KafkaRecordSerializationSchema<AttentionOutput> outputSerializer(String topic) {
-        return KafkaRecordSerializationSchema.<AttentionOutput>builder()
-                .setTopic(topic)
-                .setKeySerializationSchema(new Utf8Key<>(AttentionOutput::getKey))
-                .setValueSerializationSchema(AvroSerializationSchema.forSpecific(AttentionOutput.class))
-                .build();
+        return keyedAvro(topic, AttentionOutput.class, AttentionOutput::getKey).build();
     }
 
     public static KafkaRecordSerializationSchema<AttentionWeights> weightsSerializer(String topic) {
-        return KafkaRecordSerializationSchema.<AttentionWeights>builder()
-                .setTopic(topic)
-                .setKeySerializationSchema(new Utf8Key<>(AttentionWeights::getKey))
-                .setValueSerializationSchema(AvroSerializationSchema.forSpecific(AttentionWeights.class))
+        return keyedAvro(topic, AttentionWeights.class, AttentionWeights::getKey)
                 .build();
     }
 
     /** Dead letters: the {@link RejectedRecord} as the value, the same facts as headers. */
     public static KafkaRecordSerializationSchema<RejectedRecord> deadLetterSerializer(String topic) {
-        return KafkaRecordSerializationSchema.<RejectedRecord>builder()
-                .setTopic(topic)
-                .setKeySerializationSchema(new Utf8Key<>(RejectedRecord::getKey))
-                .setValueSerializationSchema(AvroSerializationSchema.forSpecific(RejectedRecord.class))
+        return keyedAvro(topic, RejectedRecord.class, RejectedRecord::getKey)
                 .setHeaderProvider(new DeadLetterHeaders())
                 .build();
+    }
+
+    /** The contract's wire format: value = one plain Avro datum, Kafka key = the UTF-8 sequence key. */
+    private static <T extends SpecificRecord> KafkaRecordSerializationSchemaBuilder<T> keyedAvro(
+            String topic, Class<T> type, SerializableFunction<T, String> key) {
+        return KafkaRecordSerializationSchema.<T>builder()
+                .setTopic(topic)
+                .setKeySerializationSchema(new Utf8Key<>(key))
+                .setValueSerializationSchema(AvroSerializationSchema.forSpecific(type));
     }
 
     /**
