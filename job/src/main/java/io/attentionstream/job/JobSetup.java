@@ -10,6 +10,7 @@ import io.attentionstream.core.model.ModelConfig;
 import io.attentionstream.core.model.ModelLoadException;
 import io.attentionstream.core.model.ModelSignature;
 import io.attentionstream.core.model.OutputRows;
+import io.attentionstream.core.model.WeightsMode;
 import io.attentionstream.core.window.WindowerConfig;
 import io.attentionstream.job.config.JobConfig;
 import io.attentionstream.job.config.Mode;
@@ -21,8 +22,12 @@ import io.attentionstream.job.kafka.KafkaClientConfig;
  * failure is a {@link SetupException} naming the setting to change.
  */
 public final class JobSetup {
-    /** What every mode's model tells the rest of the job. */
-    public record ModelFacts(String name, InputKind kind, int heads, int outputDim, String description) {}
+    /**
+     * What every mode's model tells the rest of the job.
+     *
+     * @param layers attention layers each weights record carries (1 in incremental mode)
+     */
+    public record ModelFacts(String name, InputKind kind, int heads, int layers, int outputDim, String description) {}
 
     private final JobConfig config;
     private final KafkaClientConfig kafka;
@@ -56,11 +61,10 @@ public final class JobSetup {
     public static JobSetup resolve(JobConfig options) {
         try {
             KafkaClientConfig kafka = options.kafka();
-            ModelConfig loading = withTensorNames(ModelConfig.builder(), options)
+            ModelConfig loading = modelConfig(options)
                     .expectedSha256(options.modelSha256())
                     .expectedKind(options.inputKind())
                     .expectedFeatureDim(options.featureDim())
-                    .intraOpThreads(options.intraOpThreads())
                     .build();
             byte[] bytes = AttentionModel.readModelFile(options.model());
             return options.mode() == Mode.INCREMENTAL
@@ -78,10 +82,20 @@ public final class JobSetup {
             signature = model.signature();
             sha256 = model.sha256();
         }
+        if (signature.maxPositions() > 0 && options.windowSize() > signature.maxPositions()) {
+            throw new SetupException("--window-size " + options.windowSize() + " is longer than the model's position"
+                    + " table, which holds " + signature.maxPositions() + " positions: use --window-size "
+                    + signature.maxPositions() + " or less.");
+        }
         WindowerConfig windower = windower(options, signature.kind(), signature.featureDim(), signature.vocabSize());
         BatchingConfig batching = batching(options, sha256, signature.kind());
         ModelFacts facts = new ModelFacts(
-                signature.name(), signature.kind(), signature.heads(), signature.outputDim(), signature.toString());
+                signature.name(),
+                signature.kind(),
+                signature.heads(),
+                signature.emittedLayerCount(),
+                signature.outputDim(),
+                signature.toString());
         return new JobSetup(options, kafka, bytes, facts, sha256, windower, batching, null);
     }
 
@@ -92,11 +106,12 @@ public final class JobSetup {
             signature = model.signature();
             sha256 = model.sha256();
         }
+        options.weightsLayers().resolve(1); // the incremental contract has one layer
         WindowerConfig windower = windower(options, signature.kind(), signature.featureDim(), 0);
         BatchingConfig batching = batching(options, sha256, signature.kind());
         IncrementalConfig incremental = IncrementalConfig.of(windower, batching);
         ModelFacts facts = new ModelFacts(
-                signature.name(), signature.kind(), signature.heads(), signature.outputDim(), signature.toString());
+                signature.name(), signature.kind(), signature.heads(), 1, signature.outputDim(), signature.toString());
         return new JobSetup(options, kafka, bytes, facts, sha256, windower, batching, incremental);
     }
 
@@ -118,25 +133,30 @@ public final class JobSetup {
                 options.batchTimeoutMs(),
                 options.weights(),
                 options.effectiveOutputRows(),
-                withTensorNames(ModelConfig.builder(), options)
-                        .expectedSha256(sha256)
-                        .expectedKind(kind)
-                        .intraOpThreads(options.intraOpThreads())
-                        .build());
+                modelConfig(options).expectedSha256(sha256).expectedKind(kind).build());
     }
 
-    /** Applies `--tensor-name ROLE=NAME`; an unknown role is refused naming the flag. */
-    private static ModelConfig.Builder withTensorNames(ModelConfig.Builder builder, JobConfig options) {
+    /**
+     * The model settings every load shares: `--tensor-name ROLE=NAME` (an unknown role is refused
+     * naming the flag), the attention wanted and its layers, the threads.
+     */
+    private static ModelConfig.Builder modelConfig(JobConfig options) {
+        ModelConfig.Builder builder = ModelConfig.builder()
+                .attentionWanted(options.weights() != WeightsMode.OFF)
+                .weightsLayers(options.weightsLayers())
+                .intraOpThreads(options.intraOpThreads());
         options.tensorNames().forEach((role, name) -> {
             switch (role) {
                 case "x" -> builder.featuresInput(name);
                 case "tokens" -> builder.tokensInput(name);
                 case "pad_mask" -> builder.padMaskInput(name);
+                case "attention_mask" -> builder.attentionMaskInput(name);
+                case "token_type_ids" -> builder.tokenTypeInput(name);
                 case "out" -> builder.output(name);
                 case "weights" -> builder.weightsOutput(name);
                 default ->
-                    throw new SetupException("--tensor-name " + role + "=" + name
-                            + " names an unknown role: use x, tokens, pad_mask, out or weights.");
+                    throw new SetupException("--tensor-name " + role + "=" + name + " names an unknown role: use x,"
+                            + " tokens, pad_mask, attention_mask, token_type_ids, out or weights.");
             }
         });
         return builder;

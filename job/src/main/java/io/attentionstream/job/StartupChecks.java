@@ -67,7 +67,7 @@ public final class StartupChecks {
             return 0;
         }
         long queryRows = mode == WeightsMode.FULL && !incremental ? windowSize : 1;
-        return 4L * s.heads() * queryRows * windowSize + RECORD_OVERHEAD_BYTES;
+        return 4L * s.layers() * s.heads() * queryRows * windowSize + RECORD_OVERHEAD_BYTES;
     }
 
     static long largestOutputRecord(JobSetup.ModelFacts s, int windowSize, OutputRows rows) {
@@ -81,11 +81,13 @@ public final class StartupChecks {
                 Long.parseLong(setup.kafka().get("max.request.size", Integer.toString(DEFAULT_MAX_REQUEST_SIZE)));
         long weights = largestWeightsRecord(setup.model(), o.windowSize(), o.weights(), setup.incremental());
         if (weights > maxRequest) {
-            throw new SetupException(
-                    "A full weights record for --window-size " + o.windowSize() + " takes up to " + weights
-                            + " bytes, more than the producer's max.request.size of " + maxRequest
-                            + ": use --weights last-row, or raise it with --kafka-property max.request.size=" + weights
-                            + " (and the broker's message.max.bytes).");
+            throw new SetupException("A weights record of " + setup.model().layers() + " layer"
+                    + (setup.model().layers() == 1 ? "" : "s") + " × "
+                    + setup.model().heads() + " heads for --window-size "
+                    + o.windowSize() + " takes up to " + weights
+                    + " bytes, more than the producer's max.request.size of "
+                    + maxRequest + ": use --weights last-row or fewer --weights-layers (e.g. last), or raise it with"
+                    + " --kafka-property max.request.size=" + weights + " (and the broker's message.max.bytes).");
         }
         long output = largestOutputRecord(setup.model(), o.windowSize(), setup.outputRows());
         if (output > maxRequest) {
@@ -108,7 +110,8 @@ public final class StartupChecks {
         if (largest > limit) {
             throw new SetupException("The job's largest record takes up to " + largest
                     + " bytes, more than the broker's message.max.bytes of " + limit
-                    + ": use --weights last-row or --output-rows last, or raise message.max.bytes on the broker.");
+                    + ": use --weights last-row, fewer --weights-layers or --output-rows last, or raise"
+                    + " message.max.bytes on the broker.");
         }
     }
 

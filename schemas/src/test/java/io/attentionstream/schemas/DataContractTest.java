@@ -154,7 +154,9 @@ class DataContractTest {
                         "query_rows",
                         "weights",
                         "model",
-                        "model_sha256");
+                        "model_sha256",
+                        "layers",
+                        "layer_indexes");
         assertThat(fieldNames(RejectedRecord.getClassSchema()))
                 .containsExactly(
                         "source_topic",
@@ -210,6 +212,42 @@ class DataContractTest {
         assertThat(read.get("key").toString()).isEqualTo("k");
         assertThat(read.get("token")).isEqualTo(3L);
         assertThat(read.get("source").toString()).isEqualTo("unknown");
+    }
+
+    @Test
+    void weightsWrittenBeforeLayersReadAsOneLayer() throws IOException {
+        Schema v1;
+        try (InputStream in = getClass().getResourceAsStream("/avro/history/AttentionWeights-v1.avsc")) {
+            assertThat(in).as("the version-1 schema inside the jar").isNotNull();
+            v1 = new Schema.Parser().parse(in);
+        }
+        assertThat(fieldNames(v1)).doesNotContain("layers", "layer_indexes");
+        assertThat(SchemaCompatibility.checkReaderWriterCompatibility(AttentionWeights.getClassSchema(), v1)
+                        .getType())
+                .isEqualTo(SchemaCompatibilityType.COMPATIBLE);
+
+        GenericRecord old = new GenericData.Record(v1);
+        old.put("key", "k");
+        old.put("window_start_position", 0L);
+        old.put("window_end_position", 1L);
+        old.put("window_start_timestamp", 10L);
+        old.put("window_end_timestamp", 11L);
+        old.put("length", 2);
+        old.put("heads", 1);
+        old.put("query_rows", 2);
+        old.put("weights", List.of(1f, 0f, 0.5f, 0.5f));
+        old.put("model", "m");
+        old.put("model_sha256", "0".repeat(64));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, null);
+        new org.apache.avro.generic.GenericDatumWriter<GenericRecord>(v1).write(old, encoder);
+        encoder.flush();
+
+        AttentionWeights read = new SpecificDatumReader<AttentionWeights>(v1, AttentionWeights.getClassSchema())
+                .read(null, DecoderFactory.get().binaryDecoder(bytes.toByteArray(), null));
+        assertThat(read.getLayers()).isEqualTo(1);
+        assertThat(read.getLayerIndexes()).isEmpty();
+        assertThat(read.getWeights()).containsExactly(1f, 0f, 0.5f, 0.5f);
     }
 
     @Test

@@ -5,9 +5,11 @@ import io.attentionstream.avro.AttentionWeights;
 import io.attentionstream.core.model.FloatArrayView;
 import io.attentionstream.core.model.WindowInference;
 import io.attentionstream.core.window.Window;
+import java.util.List;
 
 /**
- * The contract's output records of one model: its name, digest, output width and heads are fixed,
+ * The contract's output records of one model: its name, digest, output width, heads and emitted
+ * attention layers are fixed,
  * the window's coordinates and the floats come per record. Both operators build their records
  * here, window mode from a {@link Window}, incremental mode from a key's cache and new event.
  *
@@ -21,12 +23,22 @@ public final class AttentionRecords {
     private final String sha256;
     private final int outputDim;
     private final int heads;
+    private final List<Integer> layerIndexes;
 
+    /** A single-layer model's records. */
     public AttentionRecords(String model, String sha256, int outputDim, int heads) {
+        this(model, sha256, outputDim, heads, List.of(0));
+    }
+
+    /**
+     * @param layerIndexes the model's index of each layer a weights record carries, in order
+     */
+    public AttentionRecords(String model, String sha256, int outputDim, int heads, List<Integer> layerIndexes) {
         this.model = model;
         this.sha256 = sha256;
         this.outputDim = outputDim;
         this.heads = heads;
+        this.layerIndexes = List.copyOf(layerIndexes);
     }
 
     /** {@code rows × outputDim} output floats of the window from {@code startPosition} to {@code endPosition}. */
@@ -53,7 +65,7 @@ public final class AttentionRecords {
                 sha256);
     }
 
-    /** {@code heads × queryRows × length} attention weights of the window from {@code startPosition} to {@code endPosition}. */
+    /** {@code layers × heads × queryRows × length} attention weights of the window from {@code startPosition} to {@code endPosition}. */
     public AttentionWeights weights(
             String key,
             long startPosition,
@@ -74,7 +86,9 @@ public final class AttentionRecords {
                 queryRows,
                 FloatArrayView.of(weights),
                 model,
-                sha256);
+                sha256,
+                layerIndexes.size(),
+                layerIndexes);
     }
 
     public AttentionOutput output(Window w, WindowInference r) {

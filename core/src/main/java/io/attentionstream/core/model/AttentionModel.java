@@ -10,27 +10,32 @@ import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * An ONNX attention block, ready to run batches of windows. Plain Java: no Flink in here, so it is
- * tested and benchmarked on its own and the Flink operator only owns its lifecycle. Loading,
- * the digest and closing are {@link OnnxModel}'s.
+ * An ONNX attention model, ready to run batches of windows: one of the project's attention blocks
+ * or a multi-layer encoder as the usual exporters write it, whose attention probabilities are
+ * exposed at load when it has no attention output ({@link ModelPreparation}). Plain Java: no Flink
+ * in here, so it is tested and benchmarked on its own and the Flink operator only owns its
+ * lifecycle. Loading, the digest and closing are {@link OnnxModel}'s.
  */
 public final class AttentionModel extends OnnxModel<ModelSignature> {
-    /** The run's tensors, each backed by a reused buffer. */
+    /** The run's tensors, each backed by a reused buffer; one more per emitted attention layer. */
     private enum Tensor {
         INPUT,
-        PAD_MASK,
-        OUTPUT,
-        WEIGHTS
+        MASK,
+        TOKEN_TYPE,
+        OUTPUT
     }
 
-    private final TensorArena<Tensor> arena = new TensorArena<>(Tensor.class);
+    private final TensorArena<Tensor> arena;
 
-    private AttentionModel(byte[] modelBytes, ModelConfig config) {
-        super(modelBytes, config, s -> SignatureReader.read(s, config), "model");
+    private AttentionModel(String sha256, ModelPreparation prepared, ModelConfig config) {
+        super(sha256, prepared.sessionBytes(), config, s -> SignatureReader.read(s, config, prepared), "model");
+        arena = new TensorArena<>(Tensor.class, signature().emittedLayerCount());
     }
 
     /** Loads a model file; a missing or unreadable file is reported with the path. */
@@ -43,13 +48,15 @@ public final class AttentionModel extends OnnxModel<ModelSignature> {
      * contract and the configuration.
      */
     public static AttentionModel load(byte[] modelBytes, ModelConfig config) {
-        return new AttentionModel(modelBytes, config);
+        String sha256 = OrtSessions.checkedDigest(modelBytes, config);
+        return new AttentionModel(sha256, ModelPreparation.of(modelBytes, config), config);
     }
 
     /**
      * Runs the model on a batch of windows of possibly different lengths and returns one result per
      * window, in order. Windows are grouped by length so that short windows (flushes) are not
-     * padded to the longest one; each group is one {@code run()}.
+     * padded to the longest one; each group is one {@code run()}. A model whose results depend on
+     * the batch ({@link ModelSignature#batchIndependent()}) runs each window alone, unpadded.
      */
     public BatchInference run(List<Window> windows, OutputRows rows, WeightsMode weights) {
         if (windows.isEmpty()) {
@@ -61,7 +68,7 @@ public final class AttentionModel extends OnnxModel<ModelSignature> {
             valid += w.length;
         }
         WindowInference[] results = new WindowInference[windows.size()];
-        List<int[]> groups = groupsByLength(windows);
+        List<int[]> groups = groupsByLength(windows, signature().batchIndependent());
         long padded = 0;
         for (int[] group : groups) {
             runGroup(windows, group, rows, weights, results);
@@ -89,47 +96,62 @@ public final class AttentionModel extends OnnxModel<ModelSignature> {
 
     /**
      * Indexes of windows, longest first, cut where a window is shorter than half of its group's
-     * longest: padding it further would cost more than the extra {@code run()}.
+     * longest: padding it further would cost more than the extra {@code run()}. Without {@code
+     * padding} (a batch-dependent model), one group per window.
      */
-    static List<int[]> groupsByLength(List<Window> windows) {
+    static List<int[]> groupsByLength(List<Window> windows, boolean padding) {
         return LengthGroups.of(
-                windows.size(), i -> windows.get(i).length, (longest, length, remaining) -> 2 * length < longest);
+                windows.size(),
+                i -> windows.get(i).length,
+                (longest, length, remaining) -> !padding || 2 * length < longest);
     }
 
     private void runGroup(
             List<Window> windows, int[] group, OutputRows rows, WeightsMode weightsMode, WindowInference[] results) {
+        ModelSignature sig = signature();
         int batch = group.length;
         int seq = windows.get(group[0]).length;
-        int heads = signature().heads();
-        int dOut = signature().outputDim();
+        int dOut = sig.outputDim();
         long[] seqShape = {batch, seq};
+        int layers = weightsMode == WeightsMode.OFF ? 0 : sig.emittedLayerCount();
 
-        ByteBuffer mask = arena.get(Tensor.PAD_MASK, (long) batch * seq);
         ByteBuffer outBytes = arena.get(Tensor.OUTPUT, 4L * batch * seq * dOut);
-        ByteBuffer weightsBytes = arena.get(Tensor.WEIGHTS, 4L * batch * heads * seq * seq);
-        for (int b = 0; b < batch; b++) {
-            int length = windows.get(group[b]).length;
-            for (int t = 0; t < seq; t++) {
-                mask.put(b * seq + t, (byte) (t < length ? 0 : 1));
-            }
+        ByteBuffer[] weightsBytes = new ByteBuffer[layers];
+        for (int l = 0; l < layers; l++) {
+            weightsBytes[l] = arena.extra(l, 4L * batch * sig.heads() * seq * seq);
         }
-
-        try (OnnxTensor input = inputTensor(windows, group, seq);
-                OnnxTensor padMask = OnnxTensor.createTensor(env, mask, seqShape, OnnxJavaType.BOOL);
-                OnnxTensor out = OnnxTensor.createTensor(env, outBytes.asFloatBuffer(), new long[] {batch, seq, dOut});
-                OnnxTensor attn = OnnxTensor.createTensor(
-                        env, weightsBytes.asFloatBuffer(), new long[] {batch, heads, seq, seq})) {
-            Map<String, OnnxTensor> inputs =
-                    Map.of(signature().inputName(), input, signature().padMaskName(), padMask);
-            Map<String, OnnxTensor> pinned =
-                    Map.of(signature().outputName(), out, signature().weightsName(), attn);
+        Map<String, OnnxTensor> inputs = new HashMap<>();
+        Map<String, OnnxTensor> pinned = new HashMap<>();
+        try {
+            inputs.put(sig.inputName(), inputTensor(windows, group, seq));
+            inputs.put(sig.maskName(), maskTensor(windows, group, seq));
+            if (sig.tokenTypeName() != null) {
+                LongBuffer types =
+                        arena.get(Tensor.TOKEN_TYPE, 8L * batch * seq).asLongBuffer();
+                for (int i = 0; i < batch * seq; i++) {
+                    types.put(i, 0L);
+                }
+                inputs.put(sig.tokenTypeName(), OnnxTensor.createTensor(env, types, seqShape));
+            }
             // Outputs are pinned to our buffers: ONNX Runtime writes them in place.
-            try (OrtSession.Result ignored = session.run(inputs, pinned)) {
+            pinned.put(
+                    sig.outputName(),
+                    OnnxTensor.createTensor(env, outBytes.asFloatBuffer(), new long[] {batch, seq, dOut}));
+            for (int l = 0; l < layers; l++) {
+                pinned.put(
+                        sig.attentionOutputs().get(l),
+                        OnnxTensor.createTensor(
+                                env, weightsBytes[l].asFloatBuffer(), new long[] {batch, sig.heads(), seq, seq}));
+            }
+            try (OrtSession.Result ignored = session.run(inputs, Set.of(), pinned)) {
                 FloatBuffer outView = outBytes.asFloatBuffer();
-                FloatBuffer weightsView = weightsBytes.asFloatBuffer();
+                FloatBuffer[] weightsViews = new FloatBuffer[layers];
+                for (int l = 0; l < layers; l++) {
+                    weightsViews[l] = weightsBytes[l].asFloatBuffer();
+                }
                 for (int b = 0; b < batch; b++) {
                     results[group[b]] =
-                            extract(outView, weightsView, b, seq, windows.get(group[b]).length, rows, weightsMode);
+                            extract(outView, weightsViews, b, seq, windows.get(group[b]).length, rows, weightsMode);
                 }
             }
         } catch (OrtException e) {
@@ -137,7 +159,34 @@ public final class AttentionModel extends OnnxModel<ModelSignature> {
                     "ONNX Runtime failed on a batch of " + batch + " windows of " + seq + " positions: "
                             + OrtSessions.firstLine(e.getMessage()),
                     e);
+        } finally {
+            inputs.values().forEach(OnnxTensor::close);
+            pinned.values().forEach(OnnxTensor::close);
         }
+    }
+
+    /** The padding mask (true = padding) or the attention mask (1 = real), as the model takes it. */
+    private OnnxTensor maskTensor(List<Window> windows, int[] group, int seq) throws OrtException {
+        int batch = group.length;
+        long[] shape = {batch, seq};
+        if (signature().mask() == ModelSignature.Mask.PADDING) {
+            ByteBuffer mask = arena.get(Tensor.MASK, (long) batch * seq);
+            for (int b = 0; b < batch; b++) {
+                int length = windows.get(group[b]).length;
+                for (int t = 0; t < seq; t++) {
+                    mask.put(b * seq + t, (byte) (t < length ? 0 : 1));
+                }
+            }
+            return OnnxTensor.createTensor(env, mask, shape, OnnxJavaType.BOOL);
+        }
+        LongBuffer mask = arena.get(Tensor.MASK, 8L * batch * seq).asLongBuffer();
+        for (int b = 0; b < batch; b++) {
+            int length = windows.get(group[b]).length;
+            for (int t = 0; t < seq; t++) {
+                mask.put(b * seq + t, t < length ? 1L : 0L);
+            }
+        }
+        return OnnxTensor.createTensor(env, mask, shape);
     }
 
     private OnnxTensor inputTensor(List<Window> windows, int[] group, int seq) throws OrtException {
@@ -171,7 +220,7 @@ public final class AttentionModel extends OnnxModel<ModelSignature> {
 
     private WindowInference extract(
             FloatBuffer out,
-            FloatBuffer weights,
+            FloatBuffer[] weights,
             int b,
             int seq,
             int length,
@@ -184,17 +233,19 @@ public final class AttentionModel extends OnnxModel<ModelSignature> {
         float[] output = new float[outRows * dOut];
         out.get((b * seq + firstRow) * dOut, output, 0, outRows * dOut);
 
-        if (weightsMode == WeightsMode.OFF) {
+        if (weightsMode == WeightsMode.OFF || weights.length == 0) {
             return new WindowInference(outRows, output, 0, null);
         }
         int firstQuery = weightsMode == WeightsMode.FULL ? 0 : length - 1;
         int queryRows = length - firstQuery;
-        float[] w = new float[heads * queryRows * length];
+        float[] w = new float[weights.length * heads * queryRows * length];
         int dst = 0;
-        for (int h = 0; h < heads; h++) {
-            for (int q = firstQuery; q < length; q++) {
-                weights.get(((b * heads + h) * seq + q) * seq, w, dst, length);
-                dst += length;
+        for (FloatBuffer layer : weights) {
+            for (int h = 0; h < heads; h++) {
+                for (int q = firstQuery; q < length; q++) {
+                    layer.get(((b * heads + h) * seq + q) * seq, w, dst, length);
+                    dst += length;
+                }
             }
         }
         return new WindowInference(outRows, output, queryRows, w);

@@ -1,11 +1,14 @@
 package io.attentionstream.core.model;
 
 import java.io.Serializable;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
 /**
- * How to load and check a model. Defaults follow the model contract of {@code models/README.md};
+ * How to load and check a model. Defaults follow the model contract of {@code models/README.md}
+ * and, for the roles an encoder exported by the usual tools names otherwise ({@code input_ids},
+ * {@code attention_mask}, {@code token_type_ids}, {@code last_hidden_state}), those names too;
  * every tensor name can be changed for models exported with other names.
  */
 public final class ModelConfig implements Serializable {
@@ -16,15 +19,26 @@ public final class ModelConfig implements Serializable {
     public static final String DEFAULT_PAD_MASK_INPUT = "pad_mask";
     public static final String DEFAULT_OUTPUT = "out";
     public static final String DEFAULT_WEIGHTS_OUTPUT = "weights";
+    public static final String ENCODER_TOKENS_INPUT = "input_ids";
+    public static final String DEFAULT_ATTENTION_MASK_INPUT = "attention_mask";
+    public static final String DEFAULT_TOKEN_TYPE_INPUT = "token_type_ids";
+    public static final String ENCODER_OUTPUT = "last_hidden_state";
 
     private final String expectedSha256;
     private final InputKind expectedKind;
     private final Integer expectedFeatureDim;
     private final String featuresInput;
     private final String tokensInput;
+    private final boolean tokensInputNamed;
     private final String padMaskInput;
+    private final String attentionMaskInput;
+    private final String tokenTypeInput;
     private final String output;
+    private final boolean outputNamed;
     private final String weightsOutput;
+    private final boolean weightsOutputNamed;
+    private final boolean attentionWanted;
+    private final LayerSelection weightsLayers;
     private final int intraOpThreads;
 
     private ModelConfig(Builder b) {
@@ -33,9 +47,16 @@ public final class ModelConfig implements Serializable {
         this.expectedFeatureDim = b.expectedFeatureDim;
         this.featuresInput = b.featuresInput;
         this.tokensInput = b.tokensInput;
+        this.tokensInputNamed = b.tokensInputNamed;
         this.padMaskInput = b.padMaskInput;
+        this.attentionMaskInput = b.attentionMaskInput;
+        this.tokenTypeInput = b.tokenTypeInput;
         this.output = b.output;
+        this.outputNamed = b.outputNamed;
         this.weightsOutput = b.weightsOutput;
+        this.weightsOutputNamed = b.weightsOutputNamed;
+        this.attentionWanted = b.attentionWanted;
+        this.weightsLayers = b.weightsLayers;
         this.intraOpThreads = b.intraOpThreads;
     }
 
@@ -66,20 +87,56 @@ public final class ModelConfig implements Serializable {
         return featuresInput;
     }
 
-    public String tokensInput() {
-        return tokensInput;
+    /** The tokens input's names to look for: the one given, else {@code tokens} then {@code input_ids}. */
+    public List<String> tokensInputs() {
+        return tokensInputNamed ? List.of(tokensInput) : List.of(tokensInput, ENCODER_TOKENS_INPUT);
     }
 
+    /** The bool padding mask input (true = padding). */
     public String padMaskInput() {
         return padMaskInput;
     }
 
+    /** The int64 attention mask input (1 = real token), the encoders' alternative to the padding mask. */
+    public String attentionMaskInput() {
+        return attentionMaskInput;
+    }
+
+    /** The optional token type input, fed with zeros when the model has it. */
+    public String tokenTypeInput() {
+        return tokenTypeInput;
+    }
+
+    /** The output's name as given, or the contract's {@code out}. */
     public String output() {
         return output;
     }
 
+    /** The output's names to look for: the one given, else {@code out} then {@code last_hidden_state}. */
+    public List<String> outputs() {
+        return outputNamed ? List.of(output) : List.of(output, ENCODER_OUTPUT);
+    }
+
     public String weightsOutput() {
         return weightsOutput;
+    }
+
+    /** True when the weights output was named (`--tensor-name weights=NAME`): the model must have it. */
+    public boolean weightsOutputNamed() {
+        return weightsOutputNamed;
+    }
+
+    /**
+     * False with {@code --weights off}: the model may then have no attention that the job can
+     * find, and none is exposed.
+     */
+    public boolean attentionWanted() {
+        return attentionWanted;
+    }
+
+    /** The layers whose attention is emitted. */
+    public LayerSelection weightsLayers() {
+        return weightsLayers;
     }
 
     /** ONNX Runtime intra-op threads per model instance; one per Flink slot is the default. */
@@ -94,9 +151,16 @@ public final class ModelConfig implements Serializable {
         private Integer expectedFeatureDim;
         private String featuresInput = DEFAULT_FEATURES_INPUT;
         private String tokensInput = DEFAULT_TOKENS_INPUT;
+        private boolean tokensInputNamed;
         private String padMaskInput = DEFAULT_PAD_MASK_INPUT;
+        private String attentionMaskInput = DEFAULT_ATTENTION_MASK_INPUT;
+        private String tokenTypeInput = DEFAULT_TOKEN_TYPE_INPUT;
         private String output = DEFAULT_OUTPUT;
+        private boolean outputNamed;
         private String weightsOutput = DEFAULT_WEIGHTS_OUTPUT;
+        private boolean weightsOutputNamed;
+        private boolean attentionWanted = true;
+        private LayerSelection weightsLayers = LayerSelection.ALL;
         private int intraOpThreads = 1;
 
         private Builder() {}
@@ -130,6 +194,7 @@ public final class ModelConfig implements Serializable {
 
         public Builder tokensInput(String name) {
             this.tokensInput = requireName(name, "tokens input");
+            this.tokensInputNamed = true;
             return this;
         }
 
@@ -138,13 +203,35 @@ public final class ModelConfig implements Serializable {
             return this;
         }
 
+        public Builder attentionMaskInput(String name) {
+            this.attentionMaskInput = requireName(name, "attention mask input");
+            return this;
+        }
+
+        public Builder tokenTypeInput(String name) {
+            this.tokenTypeInput = requireName(name, "token type input");
+            return this;
+        }
+
         public Builder output(String name) {
             this.output = requireName(name, "output");
+            this.outputNamed = true;
+            return this;
+        }
+
+        public Builder attentionWanted(boolean wanted) {
+            this.attentionWanted = wanted;
+            return this;
+        }
+
+        public Builder weightsLayers(LayerSelection layers) {
+            this.weightsLayers = Objects.requireNonNull(layers, "weights layers");
             return this;
         }
 
         public Builder weightsOutput(String name) {
             this.weightsOutput = requireName(name, "weights output");
+            this.weightsOutputNamed = true;
             return this;
         }
 

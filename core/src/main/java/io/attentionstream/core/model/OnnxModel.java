@@ -31,9 +31,22 @@ public abstract class OnnxModel<S> implements AutoCloseable {
      * @param kind how the log names the model, e.g. "model" or "incremental model"
      */
     protected OnnxModel(byte[] modelBytes, ModelConfig config, OrtSessions.SignatureFunction<S> reader, String kind) {
-        this.sha256 = OrtSessions.checkedDigest(modelBytes, config);
+        this(OrtSessions.checkedDigest(modelBytes, config), modelBytes, config, reader, kind);
+    }
+
+    /**
+     * For models whose session opens other bytes than the user's file (a graph edited at load):
+     * {@code sha256} is the user's file's, already checked.
+     */
+    protected OnnxModel(
+            String sha256,
+            byte[] sessionBytes,
+            ModelConfig config,
+            OrtSessions.SignatureFunction<S> reader,
+            String kind) {
+        this.sha256 = sha256;
         this.env = OrtEnvironment.getEnvironment();
-        this.session = OrtSessions.open(env, modelBytes, config);
+        this.session = OrtSessions.open(env, sessionBytes, config);
         this.signature = OrtSessions.readSignature(session, reader);
         LOG.info("Loaded {} {} sha256={} intra-op threads={}", kind, signature, sha256, config.intraOpThreads());
     }
@@ -56,7 +69,7 @@ public abstract class OnnxModel<S> implements AutoCloseable {
         return signature;
     }
 
-    /** Lower-case hex SHA-256 of the model bytes. */
+    /** Lower-case hex SHA-256 of the model file's bytes, as the user gave them. */
     public final String sha256() {
         return sha256;
     }

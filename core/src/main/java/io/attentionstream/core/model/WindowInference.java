@@ -6,7 +6,8 @@ package io.attentionstream.core.model;
  * @param rows output rows present ({@code length}, or 1 for the last row only)
  * @param output {@code rows × outputDim}, row-major
  * @param queryRows query rows of weights present ({@code length} or 1); 0 when weights are off
- * @param weights {@code heads × queryRows × length}, row-major, or null when weights are off
+ * @param weights {@code layers × heads × queryRows × length}, row-major (the emitted layers, in
+ *     order), or null when weights are off
  */
 public record WindowInference(int rows, float[] output, int queryRows, float[] weights) {
 

@@ -153,7 +153,7 @@ class AttentionModelLoadTest {
                 .mapToObj(len ->
                         io.attentionstream.core.window.Window.ofTokens("k", 0, len - 1, 0, 0, len, new long[len]))
                 .toList();
-        var groups = AttentionModel.groupsByLength(windows);
+        var groups = AttentionModel.groupsByLength(windows, true);
         assertThat(groups.stream()
                         .map(g -> Arrays.stream(g)
                                 .map(i -> windows.get(i).length)

@@ -3,6 +3,7 @@ package io.attentionstream.job.config;
 import static io.attentionstream.job.config.JobOptions.*;
 
 import io.attentionstream.core.model.InputKind;
+import io.attentionstream.core.model.LayerSelection;
 import io.attentionstream.core.model.OutputRows;
 import io.attentionstream.core.model.WeightsMode;
 import io.attentionstream.job.SetupException;
@@ -126,6 +127,10 @@ public final class JobConfig {
 
     public WeightsMode weights() {
         return get(WEIGHTS);
+    }
+
+    public LayerSelection weightsLayers() {
+        return get(WEIGHTS_LAYERS);
     }
 
     /** The output rows in effect: as given, else all (full mode) or last (incremental mode). */
@@ -284,6 +289,10 @@ public final class JobConfig {
 
         public Builder weights(WeightsMode mode) {
             return set(WEIGHTS, mode);
+        }
+
+        public Builder weightsLayers(LayerSelection layers) {
+            return set(WEIGHTS_LAYERS, layers);
         }
 
         public Builder outputRows(OutputRows rows) {

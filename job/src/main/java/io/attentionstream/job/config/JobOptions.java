@@ -1,6 +1,7 @@
 package io.attentionstream.job.config;
 
 import io.attentionstream.core.model.InputKind;
+import io.attentionstream.core.model.LayerSelection;
 import io.attentionstream.core.model.OutputRows;
 import io.attentionstream.core.model.WeightsMode;
 import java.nio.file.Path;
@@ -87,7 +88,8 @@ public final class JobOptions {
             .arity(JobOption.Arity.MAP)
             .paramLabel("ROLE=NAME")
             .description(
-                    "A model tensor name other than the contract's (repeatable); roles: x, tokens, pad_mask, out, weights. "
+                    "A model tensor name other than the contract's (repeatable); roles: x, tokens, pad_mask, attention_mask,"
+                            + " token_type_ids, out, weights. "
                             + "E.g. --tensor-name x=features.")
             .build();
 
@@ -152,6 +154,15 @@ public final class JobOptions {
             .paramLabel("full|last-row|off")
             .parser(WeightsMode::fromCliName)
             .description("Attention weights to emit. Default: ${DEFAULT-VALUE}.")
+            .build();
+
+    public static final JobOption<LayerSelection> WEIGHTS_LAYERS = JobOption.<LayerSelection>key(
+                    "weights-layers", LayerSelection.class)
+            .defaultValue(LayerSelection.ALL, LayerSelection.ALL.cliName())
+            .paramLabel("all|last|LIST")
+            .parser(LayerSelection::fromCliName)
+            .description("Layers of a multi-layer model whose attention to emit: all, last, or 0-based indexes such as"
+                    + " 0,5. Default: ${DEFAULT-VALUE}.")
             .build();
 
     /** Without a value: all in full mode, last in incremental mode ({@link JobConfig#effectiveOutputRows()}). */
@@ -252,6 +263,7 @@ public final class JobOptions {
             BATCH_SIZE,
             BATCH_TIMEOUT_MS,
             WEIGHTS,
+            WEIGHTS_LAYERS,
             OUTPUT_ROWS,
             MODE,
             BOUNDED,

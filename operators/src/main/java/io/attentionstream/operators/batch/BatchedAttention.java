@@ -43,7 +43,8 @@ public class BatchedAttention extends MicroBatchingOperator<Window, AttentionMod
     protected AttentionModel load(byte[] modelBytes) {
         AttentionModel loaded = AttentionModel.load(modelBytes, config.model());
         ModelSignature signature = loaded.signature();
-        records = new AttentionRecords(signature.name(), loaded.sha256(), signature.outputDim(), signature.heads());
+        records = new AttentionRecords(
+                signature.name(), loaded.sha256(), signature.outputDim(), signature.heads(), signature.emittedLayers());
         return loaded;
     }
 
