@@ -150,9 +150,10 @@ public final class GoldenCase {
         int[] lengths = lengths();
         int seq = seq();
         List<Window> windows = new ArrayList<>();
-        boolean tokens = props.containsKey("shape.tokens");
+        String tokensTensor = props.containsKey("shape.input_ids") ? "input_ids" : "tokens";
+        boolean tokens = props.containsKey("shape." + tokensTensor);
         float[] x = tokens ? null : floats("x");
-        long[] ids = tokens ? longs("tokens") : null;
+        long[] ids = tokens ? longs(tokensTensor) : null;
         int d = tokens ? 0 : shape("x")[2];
         for (int b = 0; b < batch(); b++) {
             int len = lengths[b];
@@ -170,20 +171,52 @@ public final class GoldenCase {
 
     /** PyTorch's output rows of batch row b, padding rows dropped: {@code length × dOut}. */
     public float[] expectedOutput(int b) {
-        int[] shape = shape("out");
+        String out = props.containsKey("shape.out") ? "out" : "last_hidden_state";
+        int[] shape = shape(out);
         int seq = shape[1];
         int dOut = shape[2];
         int len = lengths()[b];
-        return Arrays.copyOfRange(floats("out"), b * seq * dOut, (b * seq + len) * dOut);
+        return Arrays.copyOfRange(floats(out), b * seq * dOut, (b * seq + len) * dOut);
     }
 
-    /** PyTorch's weights of batch row b, padded queries and keys dropped: {@code heads × length × length}. */
+    /** Attention layers of the case: 1 for the single-layer models, {@code layers} for encoders. */
+    public int layers() {
+        return Integer.parseInt(props.getProperty("layers", "1"));
+    }
+
+    /**
+     * PyTorch's weights of batch row b, padded queries and keys dropped: {@code layers × heads ×
+     * length × length}, every layer.
+     */
     public float[] expectedWeights(int b) {
-        int[] shape = shape("weights");
+        int[] all = new int[layers()];
+        Arrays.setAll(all, i -> i);
+        return expectedWeights(b, all);
+    }
+
+    /** The same for the given layers only, in the order given. */
+    public float[] expectedWeights(int b, int... layers) {
+        int len = lengths()[b];
+        float[][] parts = new float[layers.length][];
+        int total = 0;
+        for (int i = 0; i < layers.length; i++) {
+            parts[i] = layerWeights(props.containsKey("shape.weights") ? "weights" : "attentions_" + layers[i], b, len);
+            total += parts[i].length;
+        }
+        float[] result = new float[total];
+        int dst = 0;
+        for (float[] part : parts) {
+            System.arraycopy(part, 0, result, dst, part.length);
+            dst += part.length;
+        }
+        return result;
+    }
+
+    private float[] layerWeights(String tensor, int b, int len) {
+        int[] shape = shape(tensor);
         int heads = shape[1];
         int seq = shape[2];
-        int len = lengths()[b];
-        float[] all = floats("weights");
+        float[] all = floats(tensor);
         float[] result = new float[heads * len * len];
         int dst = 0;
         for (int h = 0; h < heads; h++) {
