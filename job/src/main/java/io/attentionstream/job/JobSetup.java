@@ -142,6 +142,7 @@ public final class JobSetup {
      */
     private static ModelConfig.Builder modelConfig(JobConfig options) {
         ModelConfig.Builder builder = ModelConfig.builder()
+                .fileName(options.model().getFileName().toString())
                 .attentionWanted(options.weights() != WeightsMode.OFF)
                 .weightsLayers(options.weightsLayers())
                 .intraOpThreads(options.intraOpThreads());

@@ -40,7 +40,7 @@ public final class AttentionModel extends OnnxModel<ModelSignature> {
 
     /** Loads a model file; a missing or unreadable file is reported with the path. */
     public static AttentionModel load(Path file, ModelConfig config) {
-        return load(readModelFile(file), config);
+        return load(readModelFile(file), config.withFileName(file));
     }
 
     /**

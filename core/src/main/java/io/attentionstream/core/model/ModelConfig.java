@@ -40,6 +40,7 @@ public final class ModelConfig implements Serializable {
     private final boolean attentionWanted;
     private final LayerSelection weightsLayers;
     private final int intraOpThreads;
+    private final String fileName;
 
     private ModelConfig(Builder b) {
         this.expectedSha256 = b.expectedSha256 == null ? null : b.expectedSha256.toLowerCase(Locale.ROOT);
@@ -58,6 +59,7 @@ public final class ModelConfig implements Serializable {
         this.attentionWanted = b.attentionWanted;
         this.weightsLayers = b.weightsLayers;
         this.intraOpThreads = b.intraOpThreads;
+        this.fileName = b.fileName;
     }
 
     public static ModelConfig defaults() {
@@ -144,6 +146,44 @@ public final class ModelConfig implements Serializable {
         return intraOpThreads;
     }
 
+    /**
+     * The model file's name without {@code .onnx}, or null: the model's name when its metadata has
+     * no {@code model_name} (exporters name graphs {@code torch_jit} or {@code main_graph}).
+     */
+    public String fileName() {
+        return fileName;
+    }
+
+    private Builder toBuilder() {
+        Builder b = new Builder();
+        b.expectedSha256 = expectedSha256;
+        b.expectedKind = expectedKind;
+        b.expectedFeatureDim = expectedFeatureDim;
+        b.featuresInput = featuresInput;
+        b.tokensInput = tokensInput;
+        b.tokensInputNamed = tokensInputNamed;
+        b.padMaskInput = padMaskInput;
+        b.attentionMaskInput = attentionMaskInput;
+        b.tokenTypeInput = tokenTypeInput;
+        b.output = output;
+        b.outputNamed = outputNamed;
+        b.weightsOutput = weightsOutput;
+        b.weightsOutputNamed = weightsOutputNamed;
+        b.attentionWanted = attentionWanted;
+        b.weightsLayers = weightsLayers;
+        b.intraOpThreads = intraOpThreads;
+        b.fileName = fileName;
+        return b;
+    }
+
+    /** This configuration with the model file's name set from {@code file}, unless one is set. */
+    public ModelConfig withFileName(java.nio.file.Path file) {
+        if (fileName != null || file == null || file.getFileName() == null) {
+            return this;
+        }
+        return toBuilder().fileName(file.getFileName().toString()).build();
+    }
+
     /** Builder; each setter checks its argument. */
     public static final class Builder {
         private String expectedSha256;
@@ -162,8 +202,15 @@ public final class ModelConfig implements Serializable {
         private boolean attentionWanted = true;
         private LayerSelection weightsLayers = LayerSelection.ALL;
         private int intraOpThreads = 1;
+        private String fileName;
 
         private Builder() {}
+
+        /** The model file's name; a trailing {@code .onnx} is dropped. */
+        public Builder fileName(String name) {
+            this.fileName = name == null || name.isBlank() ? null : name.replaceFirst("(?i)\\.onnx$", "");
+            return this;
+        }
 
         public Builder expectedSha256(String hex) {
             if (hex != null && !hex.matches("(?i)[0-9a-f]{64}")) {

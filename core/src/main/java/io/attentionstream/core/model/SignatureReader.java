@@ -125,6 +125,7 @@ final class SignatureReader {
 
         String name = Optional.ofNullable(metadata.get(METADATA_MODEL_NAME))
                 .filter(s -> !s.isBlank())
+                .or(() -> Optional.ofNullable(config.fileName()))
                 .orElseGet(() -> TensorChecks.graphName(session));
         return new ModelSignature(
                 name,
