@@ -21,7 +21,7 @@ import java.util.stream.Collectors;
 /**
  * The exactly-once check of the end-to-end tests: the committed outputs and weights hold every
  * window of the reference semantics once, nothing else, each equal to the model run on the
- * reference window within 1e-4.
+ * reference window within 1e-4 (by default with every attention layer).
  */
 final class ExactlyOnce {
     private ExactlyOnce() {}
@@ -35,6 +35,22 @@ final class ExactlyOnce {
             int n,
             int s,
             String modelName,
+            List<AttentionOutput> outputs,
+            List<AttentionWeights> weights) {
+        return assertOutputs(topics, validEvents, n, s, modelName, ModelConfig.defaults(), outputs, weights);
+    }
+
+    /**
+     * The same check against the model loaded with {@code reference}: e.g. the job's
+     * {@code --weights-layers}, so that the reference weights hold the layers the records hold.
+     */
+    static Tally assertOutputs(
+            PipelineTestBase.Topics topics,
+            List<Event> validEvents,
+            int n,
+            int s,
+            String modelName,
+            ModelConfig reference,
             List<AttentionOutput> outputs,
             List<AttentionWeights> weights) {
         List<Window> expected = ReferenceWindows.of(validEvents, n, s);
@@ -68,12 +84,10 @@ final class ExactlyOnce {
                 .collect(Collectors.toMap(
                         w -> ReferenceWindows.id(w.getKey(), w.getWindowStartPosition(), w.getWindowEndPosition()),
                         w -> w));
-        try (AttentionModel reference =
-                AttentionModel.load(PipelineTestBase.model(modelName), ModelConfig.defaults())) {
+        try (AttentionModel model = AttentionModel.load(PipelineTestBase.model(modelName), reference)) {
             for (Window w : expected) {
                 String id = ReferenceWindows.id(w.key, w.startPosition, w.endPosition);
-                WindowInference r = reference
-                        .run(List.of(w), OutputRows.ALL, WeightsMode.FULL)
+                WindowInference r = model.run(List.of(w), OutputRows.ALL, WeightsMode.FULL)
                         .results()
                         .get(0);
                 AttentionOutput out = outById.get(id);
