@@ -1,13 +1,15 @@
 package io.attentionstream.tools.cli;
 
 import io.attentionstream.avro.AttentionWeights;
+import io.attentionstream.tools.viz.WeightsView;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * The gist of an attention weights record for a terminal: per head, the three most attended key
- * positions of the last query row, and the mean entropy of the rows.
+ * The gist of an attention weights record for a terminal: per head (of each layer the record
+ * holds), the three most attended key positions of the last query row, and the mean entropy of
+ * the rows.
  */
 public final class AttentionSummary {
     private AttentionSummary() {}
@@ -45,22 +47,41 @@ public final class AttentionSummary {
         return h;
     }
 
-    /** One line per head: "head 0: top 63 (0.41) 62 (0.20) 12 (0.05), entropy 2.31". */
+    /**
+     * One line per head: "  head 0: top 63 (0.41) 62 (0.20) 12 (0.05), row entropy 2.310 (uniform
+     * 2.773)". A record that {@linkplain WeightsView#namesLayers() names layers} gets a "  layer 5:"
+     * line before each of its layers, whose head lines are indented by two more spaces.
+     *
+     * @throws IllegalArgumentException naming the window, if the record breaks the data contract
+     */
     public static List<String> describe(AttentionWeights w) {
+        WeightsView weights = WeightsView.of(w);
+        if (!weights.namesLayers()) {
+            return describeLayer(weights, 0, "  ");
+        }
         List<String> lines = new ArrayList<>();
-        int length = w.getLength();
-        int rows = w.getQueryRows();
-        List<Float> weights = w.getWeights();
-        for (int h = 0; h < w.getHeads(); h++) {
-            int lastRow = (h * rows + rows - 1) * length;
-            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  head %d: top", h));
-            for (int idx : topK(weights, lastRow, length, 3)) {
-                line.append(String.format(
-                        Locale.ROOT, " %d (%.2f)", w.getWindowStartPosition() + idx, weights.get(lastRow + idx)));
+        for (int l = 0; l < weights.layers(); l++) {
+            lines.add("  " + weights.layerLabel(l) + ":");
+            lines.addAll(describeLayer(weights, l, "    "));
+        }
+        return lines;
+    }
+
+    private static List<String> describeLayer(WeightsView weights, int layer, String indent) {
+        List<String> lines = new ArrayList<>();
+        int length = weights.length();
+        int rows = weights.queryRows();
+        List<Float> values = weights.record().getWeights();
+        long start = weights.record().getWindowStartPosition();
+        for (int h = 0; h < weights.heads(); h++) {
+            int lastRow = weights.offset(layer, h, rows - 1, 0);
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%shead %d: top", indent, h));
+            for (int idx : topK(values, lastRow, length, 3)) {
+                line.append(String.format(Locale.ROOT, " %d (%.2f)", start + idx, values.get(lastRow + idx)));
             }
             double meanEntropy = 0;
             for (int q = 0; q < rows; q++) {
-                meanEntropy += entropy(weights, (h * rows + q) * length, length);
+                meanEntropy += entropy(values, weights.offset(layer, h, q, 0), length);
             }
             line.append(String.format(
                     Locale.ROOT, ", row entropy %.3f (uniform %.3f)", meanEntropy / rows, Math.log(length)));

@@ -8,6 +8,7 @@ import io.attentionstream.job.kafka.KafkaTopics;
 import io.attentionstream.tools.kafka.AvroRecords;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
@@ -76,17 +77,7 @@ public class ConsumeCommand implements Callable<Integer> {
         List<ConsumerRecord<byte[], byte[]>> weights = KafkaTopics.readCommitted(props, weightsTopic, timeout);
         out.printf("%s: %d committed weights records%n", weightsTopic, weights.size());
         for (ConsumerRecord<byte[], byte[]> r : weights.subList(0, Math.min(max, weights.size()))) {
-            AttentionWeights w = AvroRecords.decode(r.value(), AttentionWeights.class);
-            out.printf(
-                    Locale.ROOT,
-                    "  %s positions %d..%d (%d heads × %d rows × %d)%n",
-                    w.getKey(),
-                    w.getWindowStartPosition(),
-                    w.getWindowEndPosition(),
-                    w.getHeads(),
-                    w.getQueryRows(),
-                    w.getLength());
-            AttentionSummary.describe(w).forEach(out::println);
+            describe(AvroRecords.decode(r.value(), AttentionWeights.class)).forEach(out::println);
         }
         List<ConsumerRecord<byte[], byte[]>> dead = KafkaTopics.readCommitted(props, dlqTopic, timeout);
         out.printf("%s: %d dead letters%n", dlqTopic, dead.size());
@@ -102,6 +93,31 @@ public class ConsumeCommand implements Callable<Integer> {
                     d.getMessage());
         }
         return 0;
+    }
+
+    /**
+     * A weights record for the terminal: a line with its window and shape ("2 layers × " first
+     * when it holds several layers), then {@link AttentionSummary}'s lines. A record that breaks
+     * the data contract gets one line saying how, so the records after it are still printed.
+     */
+    static List<String> describe(AttentionWeights w) {
+        List<String> lines = new ArrayList<>();
+        lines.add(String.format(
+                Locale.ROOT,
+                "  %s positions %d..%d (%s%d heads × %d rows × %d)",
+                w.getKey(),
+                w.getWindowStartPosition(),
+                w.getWindowEndPosition(),
+                w.getLayers() == 1 ? "" : w.getLayers() + " layers × ",
+                w.getHeads(),
+                w.getQueryRows(),
+                w.getLength()));
+        try {
+            lines.addAll(AttentionSummary.describe(w));
+        } catch (IllegalArgumentException e) {
+            lines.add("  ! " + e.getMessage());
+        }
+        return lines;
     }
 
     static String describe(AttentionOutput o) {

@@ -7,7 +7,9 @@ import io.attentionstream.tools.kafka.AvroRecords;
 import io.attentionstream.tools.viz.AttentionHeatmaps;
 import io.attentionstream.tools.viz.HeadSelection;
 import io.attentionstream.tools.viz.HeatmapIndex;
+import io.attentionstream.tools.viz.LayerChoice;
 import io.attentionstream.tools.viz.RenderedHeatmap;
+import io.attentionstream.tools.viz.WeightsView;
 import io.attentionstream.tools.viz.WindowSelection;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -68,6 +70,15 @@ public class VizCommand implements Callable<Integer> {
     HeadSelection head;
 
     @Option(
+            names = "--layer",
+            defaultValue = "last",
+            paramLabel = "INDEX|last",
+            converter = LayerChoiceConverter.class,
+            description = "The layer whose heads are drawn: the model's layer index (as in the records' "
+                    + "layer_indexes), or the last layer each record holds. Default: ${DEFAULT-VALUE}.")
+    LayerChoice layer;
+
+    @Option(
             names = "--out",
             defaultValue = "target/viz",
             paramLabel = "DIR",
@@ -97,11 +108,16 @@ public class VizCommand implements Callable<Integer> {
         if (timeoutMs < 1) {
             throw new ParameterException(spec.commandLine(), "--timeout-ms must be at least 1, got " + timeoutMs + ".");
         }
-        PrintWriter out = spec.commandLine().getOut();
         List<ConsumerRecord<byte[], byte[]>> raw = KafkaTopics.readCommitted(
                 kafka.clientConfig().toProperties(), weightsTopic, Duration.ofMillis(timeoutMs));
         List<AttentionWeights> records = new ArrayList<>(raw.size());
         raw.forEach(r -> records.add(AvroRecords.decode(r.value(), AttentionWeights.class)));
+        return draw(records);
+    }
+
+    /** Everything after reading the topic: chooses the windows, checks the flags against them, draws. */
+    int draw(List<AttentionWeights> records) {
+        PrintWriter out = spec.commandLine().getOut();
         List<AttentionWeights> windows = WindowSelection.newest(records, key, windowStart, maxWindows);
         if (windows.isEmpty()) {
             spec.commandLine()
@@ -112,10 +128,10 @@ public class VizCommand implements Callable<Integer> {
                             weightsTopic, filter(), records.size());
             return 1;
         }
-        windows.forEach(this::checkHead);
+        windows.forEach(this::checkFlags);
         List<RenderedHeatmap> images = new ArrayList<>();
         for (AttentionWeights w : windows) {
-            images.addAll(AttentionHeatmaps.render(w, head, outDir, null));
+            images.addAll(AttentionHeatmaps.render(w, layer, head, outDir, null));
         }
         Path index = HeatmapIndex.write(outDir, images);
         LOG.info(
@@ -130,10 +146,19 @@ public class VizCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Before any file is written, so a wrong --head leaves no half-drawn folder behind. */
-    private void checkHead(AttentionWeights w) {
+    /**
+     * Before any file is written, so a record that breaks the contract, or a --layer or --head it
+     * does not have, leaves no half-drawn folder behind.
+     */
+    private void checkFlags(AttentionWeights w) {
+        WeightsView weights = WeightsView.of(w);
         try {
-            head.views(w.getHeads());
+            layer.positionIn(weights);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--layer " + layer + ": " + e.getMessage(), e);
+        }
+        try {
+            head.views(weights.heads());
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--head " + head + ": " + e.getMessage(), e);
         }
@@ -142,6 +167,17 @@ public class VizCommand implements Callable<Integer> {
     private String filter() {
         String k = key == null ? "any key" : "key " + key;
         return windowStart == null ? k : k + " and window start " + windowStart;
+    }
+
+    static final class LayerChoiceConverter implements ITypeConverter<LayerChoice> {
+        @Override
+        public LayerChoice convert(String value) {
+            try {
+                return LayerChoice.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
     }
 
     static final class HeadSelectionConverter implements ITypeConverter<HeadSelection> {

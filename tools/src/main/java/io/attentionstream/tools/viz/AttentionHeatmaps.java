@@ -4,19 +4,18 @@ import io.attentionstream.avro.AttentionWeights;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Turns AttentionWeights records into heatmaps: one per head ({@code query_rows × length}) and
- * the mean of the heads, all of one window on one colour scale (its largest weight) so they can
- * be compared side by side.
+ * the mean of the heads, of one layer of the record (the last unless chosen), all of one window
+ * and layer on one colour scale (that layer's largest weight) so they can be compared side by side.
  */
 public final class AttentionHeatmaps {
     private AttentionHeatmaps() {}
 
     /**
-     * Draws the newest window (largest start position) of {@code key}: every head and the mean of
-     * the heads, as PNGs in {@code outDir}. For the demo; {@link #render} draws any window.
+     * Draws the newest window (largest start position) of {@code key}: every head of its last layer
+     * and the mean of the heads, as PNGs in {@code outDir}. For the demo; {@link #render} draws any window.
      *
      * @return the files written, heads first, then the mean; empty if no record has the key
      */
@@ -33,22 +32,46 @@ public final class AttentionHeatmaps {
         return files;
     }
 
-    /** Writes the chosen views of one window to {@code outDir}; {@code tokens} may be null. */
+    /** Writes the chosen views of the window's last layer to {@code outDir}; {@code tokens} may be null. */
     public static List<RenderedHeatmap> render(AttentionWeights w, HeadSelection heads, Path outDir, long[] tokens) {
+        return render(w, LayerChoice.LAST, heads, outDir, tokens);
+    }
+
+    /**
+     * Writes the chosen views of one layer of one window to {@code outDir}; {@code tokens} may be
+     * null. The layer is named in file names and titles when the record {@linkplain
+     * WeightsView#namesLayers() names layers}.
+     *
+     * @throws IllegalArgumentException if the record breaks the contract, or lacks the layer or head
+     */
+    public static List<RenderedHeatmap> render(
+            AttentionWeights w, LayerChoice layer, HeadSelection heads, Path outDir, long[] tokens) {
+        WeightsView weights = WeightsView.of(w);
+        int l = layer.positionIn(weights);
         List<RenderedHeatmap> rendered = new ArrayList<>();
-        for (int view : heads.views(w.getHeads())) {
-            Path file = outDir.resolve(HeatmapFileNames.of(w, view));
-            HeatmapRenderer.writePng(heatmap(w, view, tokens), file);
-            rendered.add(new RenderedHeatmap(file, windowName(w), viewName(w, view)));
+        for (int view : heads.views(weights.heads())) {
+            Path file = outDir.resolve(HeatmapFileNames.of(weights, l, view));
+            HeatmapRenderer.writePng(heatmap(weights, l, view, tokens), file);
+            rendered.add(new RenderedHeatmap(file, windowName(w), viewName(weights, l, view)));
         }
         return rendered;
     }
 
-    /** The heatmap of one view: a head number or {@link HeadSelection#MEAN}. */
+    /** The heatmap of one view of the window's last layer: a head number or {@link HeadSelection#MEAN}. */
     public static Heatmap heatmap(AttentionWeights w, int view, long[] tokens) {
-        float[] values = view == HeadSelection.MEAN ? meanOfHeads(w) : head(w, view);
-        int rows = w.getQueryRows();
-        int length = w.getLength();
+        WeightsView weights = WeightsView.of(w);
+        return heatmap(weights, weights.lastLayer(), view, tokens);
+    }
+
+    /**
+     * The heatmap of one view of one layer (its position in the record): a head number or {@link
+     * HeadSelection#MEAN}, on the colour scale of that layer's largest weight.
+     */
+    public static Heatmap heatmap(WeightsView weights, int layer, int view, long[] tokens) {
+        AttentionWeights w = weights.record();
+        float[] values = view == HeadSelection.MEAN ? weights.meanOfHeads(layer) : weights.head(layer, view);
+        int rows = weights.queryRows();
+        int length = weights.length();
         // Consecutive positions (the usual case) label themselves; otherwise only the window's
         // ends are known, and columns are numbered within the window.
         boolean consecutive = w.getWindowEndPosition() - w.getWindowStartPosition() + 1 == length;
@@ -61,84 +84,32 @@ public final class AttentionHeatmaps {
                 ? Heatmap.Axis.positions("query position", first + length - rows, rows, null)
                 : Heatmap.Axis.positions("query index in window", length - rows, rows, null);
         String shape = rows == 1 && length > 1 ? "last query row" : rows + " queries × " + length + " keys";
-        String subtitle = viewName(w, view) + "  ·  " + w.getModel() + "  ·  " + shape;
-        return new Heatmap(windowName(w), subtitle, rows, length, values, scaleOf(w), queries, keys);
+        String subtitle = viewName(weights, layer, view) + "  ·  " + w.getModel() + "  ·  " + shape;
+        float max = weights.max(layer);
+        return new Heatmap(windowName(w), subtitle, rows, length, values, max > 0 ? max : 1f, queries, keys);
     }
 
-    /** Head {@code h}'s {@code query_rows × length} weights. */
+    /** Head {@code h}'s {@code query_rows × length} weights, of the record's last layer. */
     public static float[] head(AttentionWeights w, int h) {
-        checkShape(w);
-        if (h < 0 || h >= w.getHeads()) {
-            throw new IllegalArgumentException(
-                    "Head " + h + " does not exist: the record has " + w.getHeads() + " heads.");
-        }
-        int size = w.getQueryRows() * w.getLength();
-        float[] values = new float[size];
-        List<Float> weights = w.getWeights();
-        for (int i = 0; i < size; i++) {
-            values[i] = weights.get(h * size + i);
-        }
-        return values;
+        WeightsView weights = WeightsView.of(w);
+        return weights.head(weights.lastLayer(), h);
     }
 
-    /** The element-wise mean over the heads, as PyTorch's {@code average_attn_weights=True} gives it. */
+    /** The element-wise mean over the heads of the record's last layer. */
     public static float[] meanOfHeads(AttentionWeights w) {
-        checkShape(w);
-        int size = w.getQueryRows() * w.getLength();
-        double[] sums = new double[size];
-        List<Float> weights = w.getWeights();
-        for (int h = 0; h < w.getHeads(); h++) {
-            for (int i = 0; i < size; i++) {
-                sums[i] += weights.get(h * size + i);
-            }
-        }
-        float[] mean = new float[size];
-        for (int i = 0; i < size; i++) {
-            mean[i] = (float) (sums[i] / w.getHeads());
-        }
-        return mean;
+        WeightsView weights = WeightsView.of(w);
+        return weights.meanOfHeads(weights.lastLayer());
     }
 
     static String windowName(AttentionWeights w) {
-        return String.format(
-                Locale.ROOT,
-                "%s  ·  positions %d..%d",
-                w.getKey(),
-                w.getWindowStartPosition(),
-                w.getWindowEndPosition());
+        return WeightsView.windowName(w);
     }
 
-    static String viewName(AttentionWeights w, int view) {
-        return view == HeadSelection.MEAN
-                ? "mean of " + w.getHeads() + " heads"
-                : "head " + view + " of " + w.getHeads();
-    }
-
-    /** The window's largest weight; 1 when there is none to scale by. */
-    private static float scaleOf(AttentionWeights w) {
-        float max = 0;
-        for (float v : w.getWeights()) {
-            if (v > max && Float.isFinite(v)) {
-                max = v;
-            }
-        }
-        return max > 0 ? max : 1f;
-    }
-
-    private static void checkShape(AttentionWeights w) {
-        long expected = (long) w.getHeads() * w.getQueryRows() * w.getLength();
-        if (w.getHeads() < 1
-                || w.getQueryRows() < 1
-                || w.getLength() < w.getQueryRows()
-                || w.getWeights().size() != expected) {
-            throw new IllegalArgumentException(String.format(
-                    Locale.ROOT,
-                    "The weights record of %s holds %d values for %d heads × %d query rows × %d keys: it does not follow the data contract.",
-                    windowName(w),
-                    w.getWeights().size(),
-                    w.getHeads(),
-                    w.getQueryRows(),
-                    w.getLength()));
-        }
+    /** "head 1 of 4", "mean of 4 heads"; with "layer 5, " before it when the record names layers. */
+    static String viewName(WeightsView weights, int layer, int view) {
+        String head = view == HeadSelection.MEAN
+                ? "mean of " + weights.heads() + " heads"
+                : "head " + view + " of " + weights.heads();
+        return weights.namesLayers() ? weights.layerLabel(layer) + ", " + head : head;
     }
 }

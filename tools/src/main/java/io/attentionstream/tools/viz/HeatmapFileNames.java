@@ -5,8 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32;
 
 /**
- * File names of heatmaps: {@code <key>_<start>-<end>_head<h>.png} and {@code …_mean.png}. Keys
- * come from the stream and may hold anything, so they are made safe for every file system.
+ * File names of heatmaps: {@code <key>_<start>-<end>_head<h>.png} and {@code …_mean.png}, with
+ * the model's layer index before the view ({@code …_L5_head3.png}, {@code …_L5_mean.png}) when the
+ * record {@linkplain WeightsView#namesLayers() names layers}. Keys come from the stream and may hold
+ * anything, so they are made safe for every file system.
  */
 public final class HeatmapFileNames {
     /** Keeps names well under common file-name limits (255 bytes) with room for the suffix. */
@@ -14,10 +16,19 @@ public final class HeatmapFileNames {
 
     private HeatmapFileNames() {}
 
+    /** The file of a view of the record's last layer. */
     public static String of(AttentionWeights w, int view) {
+        WeightsView weights = WeightsView.of(w);
+        return of(weights, weights.lastLayer(), view);
+    }
+
+    /** The file of a view (a head or {@link HeadSelection#MEAN}) of a layer (its position in the record). */
+    public static String of(WeightsView weights, int layer, int view) {
+        AttentionWeights w = weights.record();
+        String layerPart = weights.namesLayers() ? "L" + weights.layerIndex(layer) + "_" : "";
         String suffix = view == HeadSelection.MEAN ? "mean" : "head" + view;
-        return safeKey(w.getKey()) + "_" + w.getWindowStartPosition() + "-" + w.getWindowEndPosition() + "_" + suffix
-                + ".png";
+        return safeKey(w.getKey()) + "_" + w.getWindowStartPosition() + "-" + w.getWindowEndPosition() + "_" + layerPart
+                + suffix + ".png";
     }
 
     /**

@@ -142,6 +142,64 @@ class AttentionHeatmapsTest {
     }
 
     @Test
+    void aMultiLayerRecordDrawsTheChosenLayerAndNamesIt(@TempDir Path dir) throws Exception {
+        AttentionWeights w = WeightsViewTest.layered(List.of(0, 5), 2, 2, 2, 3);
+        List<RenderedHeatmap> last = AttentionHeatmaps.render(w, LayerChoice.LAST, HeadSelection.ALL, dir, null);
+        assertThat(last)
+                .extracting(r -> r.file().getFileName().toString())
+                .containsExactly("doc-1_10-12_L5_head0.png", "doc-1_10-12_L5_head1.png", "doc-1_10-12_L5_mean.png");
+        assertThat(last)
+                .extracting(RenderedHeatmap::view)
+                .containsExactly("layer 5, head 0 of 2", "layer 5, head 1 of 2", "layer 5, mean of 2 heads");
+        for (RenderedHeatmap image : last) {
+            assertThat(ImageIO.read(image.file().toFile())).as(image.caption()).isNotNull();
+        }
+        assertThat(AttentionHeatmaps.render(w, HeadSelection.MEAN_ONLY, dir, null))
+                .as("the last layer unless chosen")
+                .extracting(r -> r.file().getFileName().toString())
+                .containsExactly("doc-1_10-12_L5_mean.png");
+        assertThat(AttentionHeatmaps.render(w, LayerChoice.index(0), HeadSelection.head(1), dir, null))
+                .extracting(r -> r.file().getFileName().toString())
+                .containsExactly("doc-1_10-12_L0_head1.png");
+        assertThatThrownBy(() -> AttentionHeatmaps.render(w, LayerChoice.index(3), HeadSelection.ALL, dir, null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("holds layers 0, 5");
+    }
+
+    @Test
+    void aMultiLayerHeatmapShowsItsLayersValuesOnItsLayersScale() {
+        WeightsView v = WeightsView.of(WeightsViewTest.layered(List.of(0, 5), 2, 2, 2, 3));
+        Heatmap layer0head1 = AttentionHeatmaps.heatmap(v, 0, 1, null);
+        assertThat(layer0head1.value(1, 2)).isEqualTo(WeightsViewTest.code(0, 1, 1, 2));
+        assertThat(layer0head1.scaleMax()).isEqualTo(WeightsViewTest.code(0, 1, 1, 2));
+        assertThat(layer0head1.subtitle()).startsWith("layer 0, head 1 of 2  ·  encoder");
+        Heatmap layer5mean = AttentionHeatmaps.heatmap(v, 1, HeadSelection.MEAN, null);
+        assertThat(layer5mean.value(0, 0))
+                .isCloseTo(
+                        (WeightsViewTest.code(1, 0, 0, 0) + WeightsViewTest.code(1, 1, 0, 0)) / 2,
+                        org.assertj.core.data.Offset.offset(1e-6f));
+        assertThat(layer5mean.scaleMax()).isEqualTo(WeightsViewTest.code(1, 1, 1, 2));
+        assertThat(layer5mean.subtitle()).startsWith("layer 5, mean of 2 heads");
+        assertThat(AttentionHeatmaps.head(v.record(), 0)).as("the last layer").containsExactly(v.head(1, 0));
+    }
+
+    @Test
+    void singleLayerRecordsKeepTheirNamesAndOneLayerOfADeeperModelIsNamed() {
+        List<Float> values = List.of(.1f, .2f, .3f, .4f);
+        AttentionWeights onlyLayer = AttentionWeights.newBuilder(weights("doc-1", 10, 13, 4, 1, 1, values))
+                .setLayerIndexes(List.of(0))
+                .build();
+        assertThat(HeatmapFileNames.of(onlyLayer, 0)).isEqualTo("doc-1_10-13_head0.png");
+        assertThat(AttentionHeatmaps.heatmap(onlyLayer, 0, null).subtitle()).startsWith("head 0 of 1  ·  ");
+
+        AttentionWeights layer3 = AttentionWeights.newBuilder(onlyLayer)
+                .setLayerIndexes(List.of(3))
+                .build();
+        assertThat(HeatmapFileNames.of(layer3, HeadSelection.MEAN)).isEqualTo("doc-1_10-13_L3_mean.png");
+        assertThat(AttentionHeatmaps.heatmap(layer3, 0, null).subtitle()).startsWith("layer 3, head 0 of 1  ·  ");
+    }
+
+    @Test
     void writeForKeyDrawsTheNewestWindowOfThatKeyOnly(@TempDir Path dir) {
         List<AttentionWeights> records = List.of(
                 twoHeads("sensor-0", 0), twoHeads("sensor-0", 8), twoHeads("sensor-0", 4), twoHeads("sensor-1", 12));
