@@ -78,14 +78,17 @@ public final class JobSetup {
     private static JobSetup full(JobConfig options, KafkaClientConfig kafka, byte[] bytes, ModelConfig loading) {
         ModelSignature signature;
         String sha256;
+        int longest;
         try (AttentionModel model = AttentionModel.load(bytes, loading)) {
             signature = model.signature();
             sha256 = model.sha256();
+            longest = model.longestWindow();
         }
-        if (signature.maxPositions() > 0 && options.windowSize() > signature.maxPositions()) {
+        if (longest > 0 && options.windowSize() > longest) {
             throw new SetupException("--window-size " + options.windowSize() + " is longer than the model's position"
-                    + " table, which holds " + signature.maxPositions() + " positions: use --window-size "
-                    + signature.maxPositions() + " or less.");
+                    + " table, which holds " + signature.maxPositions() + " positions"
+                    + (options.specialTokens() == null ? "" : " (2 of them taken by --special-tokens)")
+                    + ": use --window-size " + longest + " or less.");
         }
         WindowerConfig windower = windower(options, signature.kind(), signature.featureDim(), signature.vocabSize());
         BatchingConfig batching = batching(options, sha256, signature.kind());
@@ -107,6 +110,9 @@ public final class JobSetup {
             sha256 = model.sha256();
         }
         options.weightsLayers().resolve(1); // the incremental contract has one layer
+        if (options.specialTokens() != null) {
+            throw new SetupException("--special-tokens does not fit --mode incremental, whose models take features.");
+        }
         WindowerConfig windower = windower(options, signature.kind(), signature.featureDim(), 0);
         BatchingConfig batching = batching(options, sha256, signature.kind());
         IncrementalConfig incremental = IncrementalConfig.of(windower, batching);
@@ -145,6 +151,7 @@ public final class JobSetup {
                 .fileName(options.model().getFileName().toString())
                 .attentionWanted(options.weights() != WeightsMode.OFF)
                 .weightsLayers(options.weightsLayers())
+                .specialTokens(options.specialTokens())
                 .intraOpThreads(options.intraOpThreads());
         options.tensorNames().forEach((role, name) -> {
             switch (role) {

@@ -51,6 +51,22 @@ class JobSetupEncoderTest {
     }
 
     @Test
+    void specialTokensTakeTwoPositionsOfTheTable() {
+        assertThatThrownBy(() ->
+                        JobSetup.resolve(flags("--window-size", "39", "--stride", "39", "--special-tokens", "1,2")))
+                .isInstanceOf(SetupException.class)
+                .hasMessageContaining("--window-size 39")
+                .hasMessageContaining("40 positions (2 of them taken by --special-tokens)")
+                .hasMessageContaining("--window-size 38 or less");
+        assertThat(JobSetup.resolve(flags("--window-size", "38", "--stride", "38", "--special-tokens", "1,2"))
+                        .windower()
+                        .windowSize())
+                .isEqualTo(38);
+        assertThatThrownBy(() -> flags("--special-tokens", "101"))
+                .hasMessageContaining("--special-tokens '101' is not two token ids FIRST,LAST");
+    }
+
+    @Test
     void aWindowAsLongAsThePositionTableIsAccepted() {
         JobSetup setup = JobSetup.resolve(flags("--window-size", "40", "--stride", "40"));
 

@@ -32,10 +32,42 @@ public final class AttentionModel extends OnnxModel<ModelSignature> {
     }
 
     private final TensorArena<Tensor> arena;
+    /** Put around every window, or null. */
+    private final SpecialTokens special;
+    /** The model position of a window's first event: 1 after a special token, else 0. */
+    private final int offset;
 
     private AttentionModel(String sha256, ModelPreparation prepared, ModelConfig config) {
         super(sha256, prepared.sessionBytes(), config, s -> SignatureReader.read(s, config, prepared), "model");
         arena = new TensorArena<>(Tensor.class, signature().emittedLayerCount());
+        special = config.specialTokens();
+        offset = special == null ? 0 : 1;
+        if (special != null) {
+            checkSpecialTokens(special, signature());
+        }
+    }
+
+    private void checkSpecialTokens(SpecialTokens tokens, ModelSignature sig) {
+        String refusal = null;
+        if (sig.kind() != InputKind.TOKENS) {
+            refusal = "--special-tokens needs a token model, and " + sig.name() + " takes features.";
+        } else if (Math.max(tokens.first(), tokens.last()) >= sig.vocabSize()) {
+            refusal = "--special-tokens " + tokens + " names a token outside the model's vocabulary of "
+                    + sig.vocabSize() + ".";
+        }
+        if (refusal != null) {
+            close();
+            throw new ModelLoadException(refusal);
+        }
+    }
+
+    /**
+     * The most events a window may hold: the position table's rows, less the special tokens'
+     * positions; 0 when the model has no position table the job found.
+     */
+    public int longestWindow() {
+        int positions = signature().maxPositions();
+        return positions == 0 ? 0 : positions - (special == null ? 0 : SpecialTokens.EXTRA_POSITIONS);
     }
 
     /** Loads a model file; a missing or unreadable file is reported with the path. */
@@ -110,7 +142,7 @@ public final class AttentionModel extends OnnxModel<ModelSignature> {
             List<Window> windows, int[] group, OutputRows rows, WeightsMode weightsMode, WindowInference[] results) {
         ModelSignature sig = signature();
         int batch = group.length;
-        int seq = windows.get(group[0]).length;
+        int seq = windows.get(group[0]).length + 2 * offset;
         int dOut = sig.outputDim();
         long[] seqShape = {batch, seq};
         int layers = weightsMode == WeightsMode.OFF ? 0 : sig.emittedLayerCount();
@@ -172,7 +204,7 @@ public final class AttentionModel extends OnnxModel<ModelSignature> {
         if (signature().mask() == ModelSignature.Mask.PADDING) {
             ByteBuffer mask = arena.get(Tensor.MASK, (long) batch * seq);
             for (int b = 0; b < batch; b++) {
-                int length = windows.get(group[b]).length;
+                int length = windows.get(group[b]).length + 2 * offset;
                 for (int t = 0; t < seq; t++) {
                     mask.put(b * seq + t, (byte) (t < length ? 0 : 1));
                 }
@@ -181,7 +213,7 @@ public final class AttentionModel extends OnnxModel<ModelSignature> {
         }
         LongBuffer mask = arena.get(Tensor.MASK, 8L * batch * seq).asLongBuffer();
         for (int b = 0; b < batch; b++) {
-            int length = windows.get(group[b]).length;
+            int length = windows.get(group[b]).length + 2 * offset;
             for (int t = 0; t < seq; t++) {
                 mask.put(b * seq + t, t < length ? 1L : 0L);
             }
@@ -209,8 +241,14 @@ public final class AttentionModel extends OnnxModel<ModelSignature> {
         for (int b = 0; b < batch; b++) {
             Window w = windows.get(group[b]);
             tokens.position(b * seq);
+            if (special != null) {
+                tokens.put(special.first());
+            }
             tokens.put(w.tokens, 0, w.length);
-            for (int i = w.length; i < seq; i++) {
+            if (special != null) {
+                tokens.put(special.last());
+            }
+            for (int i = w.length + 2 * offset; i < seq; i++) {
                 tokens.put(0L);
             }
         }
@@ -231,7 +269,7 @@ public final class AttentionModel extends OnnxModel<ModelSignature> {
         int firstRow = rows == OutputRows.ALL ? 0 : length - 1;
         int outRows = length - firstRow;
         float[] output = new float[outRows * dOut];
-        out.get((b * seq + firstRow) * dOut, output, 0, outRows * dOut);
+        out.get((b * seq + offset + firstRow) * dOut, output, 0, outRows * dOut);
 
         if (weightsMode == WeightsMode.OFF || weights.length == 0) {
             return new WindowInference(outRows, output, 0, null);
@@ -243,7 +281,7 @@ public final class AttentionModel extends OnnxModel<ModelSignature> {
         for (FloatBuffer layer : weights) {
             for (int h = 0; h < heads; h++) {
                 for (int q = firstQuery; q < length; q++) {
-                    layer.get(((b * heads + h) * seq + q) * seq, w, dst, length);
+                    layer.get(((b * heads + h) * seq + offset + q) * seq + offset, w, dst, length);
                     dst += length;
                 }
             }

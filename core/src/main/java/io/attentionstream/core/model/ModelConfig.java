@@ -41,6 +41,7 @@ public final class ModelConfig implements Serializable {
     private final LayerSelection weightsLayers;
     private final int intraOpThreads;
     private final String fileName;
+    private final SpecialTokens specialTokens;
 
     private ModelConfig(Builder b) {
         this.expectedSha256 = b.expectedSha256 == null ? null : b.expectedSha256.toLowerCase(Locale.ROOT);
@@ -60,6 +61,7 @@ public final class ModelConfig implements Serializable {
         this.weightsLayers = b.weightsLayers;
         this.intraOpThreads = b.intraOpThreads;
         this.fileName = b.fileName;
+        this.specialTokens = b.specialTokens;
     }
 
     public static ModelConfig defaults() {
@@ -154,6 +156,11 @@ public final class ModelConfig implements Serializable {
         return fileName;
     }
 
+    /** The ids put around every window of a token model, or null for none. */
+    public SpecialTokens specialTokens() {
+        return specialTokens;
+    }
+
     private Builder toBuilder() {
         Builder b = new Builder();
         b.expectedSha256 = expectedSha256;
@@ -173,6 +180,7 @@ public final class ModelConfig implements Serializable {
         b.weightsLayers = weightsLayers;
         b.intraOpThreads = intraOpThreads;
         b.fileName = fileName;
+        b.specialTokens = specialTokens;
         return b;
     }
 
@@ -203,8 +211,14 @@ public final class ModelConfig implements Serializable {
         private LayerSelection weightsLayers = LayerSelection.ALL;
         private int intraOpThreads = 1;
         private String fileName;
+        private SpecialTokens specialTokens;
 
         private Builder() {}
+
+        public Builder specialTokens(SpecialTokens tokens) {
+            this.specialTokens = tokens;
+            return this;
+        }
 
         /** The model file's name; a trailing {@code .onnx} is dropped. */
         public Builder fileName(String name) {

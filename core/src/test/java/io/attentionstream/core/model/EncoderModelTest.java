@@ -190,6 +190,69 @@ class EncoderModelTest {
                 .hasMessageContaining("--tensor-name");
     }
 
+    @Test
+    void specialTokensWrapEveryWindowAndTheRecordsKeepItsEventsOnly() {
+        SpecialTokens cls = new SpecialTokens(1, 2);
+        long[] longer = {17, 44, 9, 120, 3, 88};
+        long[] shorter = {50, 61, 72, 83};
+        try (AttentionModel wrapped = AttentionModel.load(
+                GoldenCase.modelFile(MODEL),
+                ModelConfig.builder().specialTokens(cls).build())) {
+            assertThat(wrapped.longestWindow()).isEqualTo(38);
+            List<WindowInference> results = wrapped.run(
+                            List.of(window("a", longer), window("b", shorter)), OutputRows.ALL, WeightsMode.FULL)
+                    .results();
+            for (int i = 0; i < 2; i++) {
+                long[] events = i == 0 ? longer : shorter;
+                int n = events.length;
+                long[] explicit = new long[n + 2];
+                explicit[0] = 1;
+                System.arraycopy(events, 0, explicit, 1, n);
+                explicit[n + 1] = 2;
+                WindowInference reference = encoder.run(
+                                List.of(window("ref", explicit)), OutputRows.ALL, WeightsMode.FULL)
+                        .results()
+                        .get(0);
+                WindowInference r = results.get(i);
+                assertThat(r.rows()).isEqualTo(n);
+                float[] eventRows = java.util.Arrays.copyOfRange(reference.output(), 48, (n + 1) * 48);
+                assertThat(maxAbsDiff(r.output(), eventRows)).isLessThanOrEqualTo(1e-5f);
+                float[] eventWeights = new float[3 * 6 * n * n];
+                int dst = 0;
+                for (int lh = 0; lh < 3 * 6; lh++) {
+                    for (int q = 1; q <= n; q++) {
+                        System.arraycopy(reference.weights(), (lh * (n + 2) + q) * (n + 2) + 1, eventWeights, dst, n);
+                        dst += n;
+                    }
+                }
+                assertThat(maxAbsDiff(r.weights(), eventWeights)).isLessThanOrEqualTo(1e-5f);
+            }
+        }
+    }
+
+    @Test
+    void specialTokensOutsideTheVocabularyOrOnAFeatureModelAreRefused() {
+        assertThatThrownBy(() -> AttentionModel.load(
+                        GoldenCase.modelFile(MODEL),
+                        ModelConfig.builder()
+                                .specialTokens(new SpecialTokens(101, 211))
+                                .build()))
+                .isInstanceOf(ModelLoadException.class)
+                .hasMessageContaining("--special-tokens 101,211")
+                .hasMessageContaining("vocabulary of 211");
+        assertThatThrownBy(() -> AttentionModel.load(
+                        GoldenCase.modelFile("feature_attention"),
+                        ModelConfig.builder()
+                                .specialTokens(new SpecialTokens(1, 2))
+                                .build()))
+                .isInstanceOf(ModelLoadException.class)
+                .hasMessageContaining("--special-tokens needs a token model");
+    }
+
+    private static Window window(String key, long[] tokens) {
+        return Window.ofTokens(key, 0, tokens.length - 1, 0, tokens.length - 1, tokens.length, tokens);
+    }
+
     private static AttentionModel load(LayerSelection layers) {
         Path file = GoldenCase.modelFile(MODEL);
         return AttentionModel.load(

@@ -5,6 +5,7 @@ import static io.attentionstream.job.config.JobOptions.*;
 import io.attentionstream.core.model.InputKind;
 import io.attentionstream.core.model.LayerSelection;
 import io.attentionstream.core.model.OutputRows;
+import io.attentionstream.core.model.SpecialTokens;
 import io.attentionstream.core.model.WeightsMode;
 import io.attentionstream.job.SetupException;
 import io.attentionstream.job.kafka.KafkaClientConfig;
@@ -131,6 +132,11 @@ public final class JobConfig {
 
     public LayerSelection weightsLayers() {
         return get(WEIGHTS_LAYERS);
+    }
+
+    /** The ids put around every window, or null. */
+    public SpecialTokens specialTokens() {
+        return get(SPECIAL_TOKENS);
     }
 
     /** The output rows in effect: as given, else all (full mode) or last (incremental mode). */
@@ -293,6 +299,10 @@ public final class JobConfig {
 
         public Builder weightsLayers(LayerSelection layers) {
             return set(WEIGHTS_LAYERS, layers);
+        }
+
+        public Builder specialTokens(SpecialTokens tokens) {
+            return set(SPECIAL_TOKENS, tokens);
         }
 
         public Builder outputRows(OutputRows rows) {

@@ -3,6 +3,7 @@ package io.attentionstream.job.config;
 import io.attentionstream.core.model.InputKind;
 import io.attentionstream.core.model.LayerSelection;
 import io.attentionstream.core.model.OutputRows;
+import io.attentionstream.core.model.SpecialTokens;
 import io.attentionstream.core.model.WeightsMode;
 import java.nio.file.Path;
 import java.util.List;
@@ -165,6 +166,14 @@ public final class JobOptions {
                     + " 0,5. Default: ${DEFAULT-VALUE}.")
             .build();
 
+    public static final JobOption<SpecialTokens> SPECIAL_TOKENS = JobOption.<SpecialTokens>key(
+                    "special-tokens", SpecialTokens.class)
+            .paramLabel("FIRST,LAST")
+            .parser(SpecialTokens::fromCliName)
+            .description("Token ids put around every window of a token model, e.g. 101,102 for BERT's [CLS] and [SEP];"
+                    + " records carry the window's events only. Default: none.")
+            .build();
+
     /** Without a value: all in full mode, last in incremental mode ({@link JobConfig#effectiveOutputRows()}). */
     public static final JobOption<OutputRows> OUTPUT_ROWS = JobOption.<OutputRows>key("output-rows", OutputRows.class)
             .paramLabel("all|last")
@@ -264,6 +273,7 @@ public final class JobOptions {
             BATCH_TIMEOUT_MS,
             WEIGHTS,
             WEIGHTS_LAYERS,
+            SPECIAL_TOKENS,
             OUTPUT_ROWS,
             MODE,
             BOUNDED,
