@@ -48,11 +48,6 @@ public final class LayerSelection implements Serializable {
         return new LayerSelection(Arrays.toString(indexes).replaceAll("[\\[\\] ]", ""), indexes);
     }
 
-    /** True when the selection is "all": every layer the model has. */
-    public boolean isAll() {
-        return this == ALL || "all".equals(cliName);
-    }
-
     /**
      * The layer indexes this selection names in a model of {@code layers} layers, ascending; a
      * layer the model does not have is refused naming the flag.
