@@ -36,6 +36,23 @@ public final class AttentionFlops {
         return 8.0 * d * d + 4.0 * n * d;
     }
 
+    /**
+     * FLOPs of one window of {@code n} positions through a transformer encoder of {@code layers}
+     * layers of width {@code d} whose feed-forward block is {@code 4·d} wide (BERT and MiniLM):
+     * per layer the attention block's {@code 8·n·d² + 4·n²·d} (see above) plus the feed-forward
+     * block's two products {@code 2·n·d·4d + 2·n·4d·d = 16·n·d²}, so {@code layers · (24·n·d² +
+     * 4·n²·d)}. Embeddings, layer norms, GELU, softmax and biases are left out.
+     */
+    public static double perEncoderWindow(int n, int d, int layers) {
+        if (layers < 1) {
+            throw new IllegalArgumentException("An encoder has at least one layer, got " + layers + ".");
+        }
+        perWindow(n, d); // checks n and d
+        double nn = n;
+        double dd = d;
+        return layers * (24 * nn * dd * dd + 4 * nn * nn * dd);
+    }
+
     /** The fraction of {@code peakFlops} that {@code windowsPerSecond} windows of (n, d) reach. */
     public static double fractionOfPeak(double windowsPerSecond, int n, int d, double peakFlops) {
         if (peakFlops <= 0) {

@@ -50,6 +50,15 @@ public class BenchCommand implements ToolCommand {
     List<Integer> incrementalWindowSizes;
 
     @Option(
+            names = "--minilm-window-sizes",
+            split = ",",
+            defaultValue = "64,128",
+            paramLabel = "N",
+            description =
+                    "Window sizes of the minilm path; the cost of exposing attention is measured at the largest. Default: ${DEFAULT-VALUE}.")
+    List<Integer> minilmWindowSizes;
+
+    @Option(
             names = "--dim",
             defaultValue = "64",
             paramLabel = "D",
@@ -60,7 +69,7 @@ public class BenchCommand implements ToolCommand {
             names = "--batch-size",
             defaultValue = "8",
             paramLabel = "B",
-            description = "Windows per run() (all paths but naive). Default: ${DEFAULT-VALUE}.")
+            description = "Windows per run() (all paths but naive; minilm runs B = 1 too). Default: ${DEFAULT-VALUE}.")
     int batchSize;
 
     @Option(
@@ -112,7 +121,8 @@ public class BenchCommand implements ToolCommand {
             split = ",",
             defaultValue = "ort-floor,ort-bare,naive,operator,pipeline,incremental",
             paramLabel = "PATH",
-            description = "Paths to run. Default: all of ${DEFAULT-VALUE}.")
+            description =
+                    "Paths to run: ort-floor, ort-bare, naive, operator, pipeline, incremental, minilm. Default: ${DEFAULT-VALUE}.")
     List<String> paths;
 
     @Option(
@@ -138,11 +148,20 @@ public class BenchCommand implements ToolCommand {
     Path floorModel;
 
     @Option(
+            names = "--minilm-model",
+            defaultValue = "${sys:attention.stream.home:-.}/tools/target/pretrained/all-minilm-l6-v2.onnx",
+            paramLabel = "PATH",
+            description =
+                    "all-MiniLM-L6-v2 in fp32 (minilm path); its int8 variant is the -q.onnx file beside it."
+                            + " Default: tools/target/pretrained/all-minilm-l6-v2.onnx of this checkout (the build unpacks it).")
+    Path minilmModel;
+
+    @Option(
             names = "--weights",
             defaultValue = "last-row",
             paramLabel = "full|last-row|off",
             converter = CliConverters.WeightsModeConverter.class,
-            description = "Attention weights emitted on every path. Default: ${DEFAULT-VALUE}.")
+            description = "Attention weights emitted on every path but minilm. Default: ${DEFAULT-VALUE}.")
     WeightsMode weights;
 
     @Option(
@@ -150,7 +169,7 @@ public class BenchCommand implements ToolCommand {
             defaultValue = "last",
             paramLabel = "all|last",
             converter = CliConverters.OutputRowsConverter.class,
-            description = "Output rows emitted on every path. Default: ${DEFAULT-VALUE}.")
+            description = "Output rows emitted on every path but minilm. Default: ${DEFAULT-VALUE}.")
     OutputRows outputRows;
 
     @Option(
@@ -225,7 +244,9 @@ public class BenchCommand implements ToolCommand {
                 parallelism,
                 batchTimeoutMs,
                 checkpointIntervalMs,
-                sinks);
+                sinks,
+                minilmWindowSizes,
+                minilmModel);
     }
 
     static final class SinkModeConverter implements ITypeConverter<SinkMode> {

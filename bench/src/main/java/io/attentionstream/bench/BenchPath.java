@@ -13,7 +13,9 @@ public enum BenchPath {
     /** The whole job: local Kafka broker, Avro in, exactly-once sinks, read back read_committed. */
     PIPELINE("pipeline"),
     /** In-memory events → keyBy → IncrementalAttention (per-key key/value cache) → discard: --mode incremental. */
-    INCREMENTAL("incremental");
+    INCREMENTAL("incremental"),
+    /** all-MiniLM-L6-v2, fp32 and int8, through AttentionModel on pre-built batches of token windows. */
+    MINILM("minilm");
 
     private final String cliName;
 
@@ -32,6 +34,6 @@ public enum BenchPath {
             }
         }
         throw new IllegalArgumentException("Unknown benchmark path '" + name
-                + "': use --paths with ort-floor, ort-bare, naive, operator, pipeline and incremental.");
+                + "': use --paths with ort-floor, ort-bare, naive, operator, pipeline, incremental and minilm.");
     }
 }

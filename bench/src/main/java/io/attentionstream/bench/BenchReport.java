@@ -96,6 +96,88 @@ public final class BenchReport {
                 : Double.NaN;
     }
 
+    /** The {@code minilm} row of that precision, n, B and attention setting, if measured. */
+    Optional<PathResult> findMiniLm(
+            MiniLmPath.Precision precision, int n, int batchSize, MiniLmPath.Attention attention) {
+        return results.stream()
+                .filter(r -> r.name().equals(BenchPath.MINILM.cliName())
+                        && r.n() == n
+                        && precision.cliName.equals(r.settings().get("precision"))
+                        && Integer.valueOf(batchSize).equals(r.settings().get("batch_size"))
+                        && attention.cliName.equals(r.settings().get("attention")))
+                .findFirst();
+    }
+
+    private static double rateRatio(Optional<PathResult> a, Optional<PathResult> b) {
+        return a.isPresent() && b.isPresent()
+                ? a.get().windowsPerSecond() / b.get().windowsPerSecond()
+                : Double.NaN;
+    }
+
+    /** b's CPU seconds per window over a's, NaN when either is missing. */
+    private static double cpuRatio(Optional<PathResult> a, Optional<PathResult> b) {
+        return a.isPresent() && b.isPresent()
+                ? b.get().cpuSecondsPer1000Windows() / a.get().cpuSecondsPer1000Windows()
+                : Double.NaN;
+    }
+
+    /**
+     * The cost of exposing attention at the largest minilm n and B = --batch-size (fp32): the
+     * windows/s of the job's setting (exposed, last-row weights of every layer) and of attention
+     * exposed but not read, each over the windows/s with attention not exposed and weights off.
+     */
+    Map<String, Object> miniLmExposureCost() {
+        int n = MiniLmPath.exposureCostN(settings.minilmWindowSizes());
+        int b = settings.batchSize();
+        Optional<PathResult> none = findMiniLm(MiniLmPath.Precision.FP32, n, b, MiniLmPath.Attention.NONE);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("n", n);
+        m.put("batch_size", b);
+        m.put(
+                "exposed_over_none",
+                rateRatio(findMiniLm(MiniLmPath.Precision.FP32, n, b, MiniLmPath.Attention.EXPOSED), none));
+        m.put(
+                "exposed_unread_over_none",
+                rateRatio(findMiniLm(MiniLmPath.Precision.FP32, n, b, MiniLmPath.Attention.EXPOSED_UNREAD), none));
+        // From CPU time per window (none's over the other's): less disturbed by other load on the machine.
+        Map<String, Object> byCpu = new LinkedHashMap<>();
+        byCpu.put(
+                "exposed_over_none",
+                cpuRatio(findMiniLm(MiniLmPath.Precision.FP32, n, b, MiniLmPath.Attention.EXPOSED), none));
+        byCpu.put(
+                "exposed_unread_over_none",
+                cpuRatio(findMiniLm(MiniLmPath.Precision.FP32, n, b, MiniLmPath.Attention.EXPOSED_UNREAD), none));
+        m.put("by_cpu", byCpu);
+        return m;
+    }
+
+    /** int8 windows/s over fp32 windows/s at each minilm n and B (attention exposed, the job's setting). */
+    List<Object> miniLmInt8OverFp32() {
+        List<Object> list = new ArrayList<>();
+        for (MiniLmPath.Row row : MiniLmPath.rows(settings.minilmWindowSizes(), settings.batchSize())) {
+            if (row.precision() == MiniLmPath.Precision.FP32 && row.attention() == MiniLmPath.Attention.EXPOSED) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("n", row.n());
+                m.put("batch_size", row.batchSize());
+                m.put(
+                        "int8_over_fp32",
+                        rateRatio(
+                                findMiniLm(
+                                        MiniLmPath.Precision.INT8,
+                                        row.n(),
+                                        row.batchSize(),
+                                        MiniLmPath.Attention.EXPOSED),
+                                findMiniLm(
+                                        MiniLmPath.Precision.FP32,
+                                        row.n(),
+                                        row.batchSize(),
+                                        MiniLmPath.Attention.EXPOSED)));
+                list.add(m);
+            }
+        }
+        return list;
+    }
+
     private Map<String, Object> targets() {
         int n = referenceN();
         Map<String, Object> m = new LinkedHashMap<>();
@@ -141,6 +223,19 @@ public final class BenchReport {
             perN.add(ratiosAt(n));
         }
         ratios.put("per_n", perN);
+        if (settings.runs(BenchPath.MINILM)) {
+            Map<String, Object> minilm = new LinkedHashMap<>();
+            minilm.put("exposure_cost", miniLmExposureCost());
+            minilm.put("int8_over_fp32", miniLmInt8OverFp32());
+            ratios.put("minilm", minilm);
+            root.put(
+                    "minilm_flops_formula",
+                    "per window: layers · (24·n·d² + 4·n²·d), FFN 4·d wide (all-MiniLM-L6-v2: 6 layers, d = 384, FFN 1536):"
+                            + " per layer QKV 6·n·d² + output projection 2·n·d² + FFN 16·n·d² + scores and weighted values"
+                            + " 4·n²·d; peak_flops_fraction = windows/s × that ÷ the FP32 peak of the cores the intra-op"
+                            + " threads use (an upper-bound estimate); int8 rows are held against the same FP32 peak,"
+                            + " which int8 arithmetic (VNNI) can exceed");
+        }
         root.put("ratios", ratios);
         root.put("targets", targets());
         Map<String, Object> paths = new LinkedHashMap<>();
@@ -198,6 +293,29 @@ public final class BenchReport {
                     ratio("incremental", "operator", size),
                     "≥",
                     incrementalTarget(size));
+        }
+        if (settings.runs(BenchPath.MINILM)) {
+            Map<String, Object> cost = miniLmExposureCost();
+            Map<?, ?> byCpu = (Map<?, ?>) cost.get("by_cpu");
+            out.append(String.format(
+                    Locale.ROOT,
+                    "minilm at n=%d, B=%d, fp32, over attention not exposed and weights off (windows/s; by CPU per window):%n"
+                            + "  exposed, last-row weights of every layer  %s; %s%n"
+                            + "  exposed, not read                         %s; %s%n",
+                    cost.get("n"),
+                    cost.get("batch_size"),
+                    twoDecimals((Double) cost.get("exposed_over_none")),
+                    twoDecimals((Double) byCpu.get("exposed_over_none")),
+                    twoDecimals((Double) cost.get("exposed_unread_over_none")),
+                    twoDecimals((Double) byCpu.get("exposed_unread_over_none"))));
+            StringBuilder int8 = new StringBuilder("minilm int8 over fp32 (windows/s):");
+            for (Object o : miniLmInt8OverFp32()) {
+                Map<?, ?> m = (Map<?, ?>) o;
+                int8.append(String.format(
+                        Locale.ROOT, " n=%s B=%s %s;", m.get("n"), m.get("batch_size"), twoDecimals((Double)
+                                m.get("int8_over_fp32"))));
+            }
+            out.append(int8).append(System.lineSeparator());
         }
         return out.toString();
     }

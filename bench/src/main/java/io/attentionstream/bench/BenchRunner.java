@@ -93,6 +93,14 @@ public final class BenchRunner {
                         jmh.operator(BenchPath.INCREMENTAL, heads, n, Map.of("model_alone_events_per_s", alone))));
             }
         }
+        if (s.runs(BenchPath.MINILM)) {
+            ModelSignature fp32 = checkMiniLm(s.minilmModel());
+            ModelSignature int8 = checkMiniLm(s.minilmQuantizedModel());
+            printMiniLmSettings(fp32, int8, machine);
+            for (MiniLmPath.Row row : MiniLmPath.rows(s.minilmWindowSizes(), s.batchSize())) {
+                results.add(report(jmh.minilm(row, row.precision() == MiniLmPath.Precision.INT8 ? int8 : fp32)));
+            }
+        }
         if (s.runs(BenchPath.PIPELINE)) {
             out.println("starting the local Kafka broker for the pipeline path ...");
             try (LocalKafka kafka = LocalKafka.start()) {
@@ -122,7 +130,7 @@ public final class BenchRunner {
         out.printf(
                 Locale.ROOT,
                 "[%s n=%d] %.0f windows/s%s, %.3f CPU s per 1000 windows%n",
-                r.name(),
+                r.label(),
                 r.n(),
                 r.windowsPerSecond(),
                 latency,
@@ -171,13 +179,81 @@ public final class BenchRunner {
                     s.parallelism(),
                     s.batchTimeoutMs(),
                     s.checkpointIntervalMs(),
-                    s.sinks());
+                    s.sinks(),
+                    s.minilmWindowSizes(),
+                    s.minilmModel());
             rate = new JmhPaths(calibration, machine)
                     .modelRun(BenchPath.ORT_BARE, s.model(), heads, n)
                     .windowsPerSecond();
             bareRates.put(n, rate);
         }
         return rate;
+    }
+
+    /**
+     * Loads all-MiniLM-L6-v2 (one precision) as the job does, so that a missing file or a window
+     * size beyond its position table stops before anything runs; returns its signature.
+     */
+    private ModelSignature checkMiniLm(Path model) {
+        if (!java.nio.file.Files.isRegularFile(model)) {
+            throw new IllegalArgumentException("The minilm path needs " + model + ", which the build unpacks from"
+                    + " Maven Central (mvn -B package -pl bench -am, as bin/attention-stream runs it), or pass"
+                    + " --minilm-model.");
+        }
+        try (AttentionModel m = AttentionModel.load(
+                model, ModelConfig.builder().expectedKind(InputKind.TOKENS).build())) {
+            ModelSignature signature = m.signature();
+            int longest = java.util.Collections.max(s.minilmWindowSizes());
+            if (signature.maxPositions() > 0 && longest > signature.maxPositions()) {
+                throw new IllegalArgumentException("--minilm-window-sizes " + longest + " is more than the "
+                        + signature.maxPositions() + " positions of " + model + ".");
+            }
+            if (signature.attention() != ModelSignature.AttentionSource.EXPOSED) {
+                throw new IllegalArgumentException("The minilm path expects attention exposed from the graph of "
+                        + model + ", got: " + signature + ".");
+            }
+            return signature;
+        } catch (ModelLoadException e) {
+            throw new IllegalArgumentException("The benchmark cannot use " + model + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void printMiniLmSettings(ModelSignature fp32, ModelSignature int8, Machine machine) {
+        int exposureN = MiniLmPath.exposureCostN(s.minilmWindowSizes());
+        int cores = Math.min(s.threads(), machine.cores());
+        out.printf(
+                Locale.ROOT,
+                "minilm: %s (%d layers × %d heads, d=%d), fp32 %s and int8 %s%s; n=%s, B=1 and %d, %d intra-op"
+                        + " thread(s); attention of every layer exposed, weights %s (all layers), output rows %s;"
+                        + " token ids uniform in [%d, %d), full windows; at n=%d, B=%d, fp32 also with attention"
+                        + " exposed but not read (weights off) and not exposed (weights off)%n",
+                fp32.name(),
+                fp32.layers(),
+                fp32.heads(),
+                fp32.outputDim(),
+                s.minilmModel().getFileName(),
+                s.minilmQuantizedModel().getFileName(),
+                int8.batchIndependent() ? "" : " (dynamically quantized: one window per ONNX Runtime run)",
+                s.minilmWindowSizes().stream()
+                        .sorted()
+                        .map(String::valueOf)
+                        .collect(java.util.stream.Collectors.joining(",")),
+                s.batchSize(),
+                s.threads(),
+                MiniLmPath.WEIGHTS.cliName(),
+                MiniLmPath.OUTPUT_ROWS.cliName(),
+                MiniLmPath.TOKEN_ID_MIN,
+                MiniLmPath.TOKEN_ID_END,
+                exposureN,
+                s.batchSize());
+        out.printf(
+                Locale.ROOT,
+                "minilm: %% peak = windows/s × %d·(24·n·d² + 4·n²·d) FLOPs ÷ the FP32 peak of %d core(s), %.1f GFLOP/s,"
+                        + " an upper-bound estimate of what a core can do; int8 rows are held against the same FP32"
+                        + " peak, which int8 arithmetic (VNNI) can exceed%n",
+                fp32.layers(),
+                cores,
+                machine.peakFlopsOfThreads(s.threads()) / 1e9);
     }
 
     /** Loads the model once to check it fits the settings, so a mismatch stops before anything runs. */

@@ -35,6 +35,8 @@ import java.util.Set;
  * @param batchTimeoutMs {@code --batch-timeout-ms} of the operator and pipeline jobs
  * @param checkpointIntervalMs checkpoint interval of the pipeline job: outputs are visible once per checkpoint
  * @param sinks the pipeline job's sinks: the job's own (exactly-once) or an experiment
+ * @param minilmWindowSizes window sizes of the {@code minilm} path
+ * @param minilmModel all-MiniLM-L6-v2 in fp32; its int8 variant is the {@code -q} file beside it
  */
 public record BenchSettings(
         List<Integer> windowSizes,
@@ -58,7 +60,9 @@ public record BenchSettings(
         int parallelism,
         long batchTimeoutMs,
         long checkpointIntervalMs,
-        SinkMode sinks) {
+        SinkMode sinks,
+        List<Integer> minilmWindowSizes,
+        Path minilmModel) {
 
     /** Stride of every generated stream: each event completes one window. */
     public static final int STRIDE = 1;
@@ -87,7 +91,15 @@ public record BenchSettings(
         require(keys >= 1, "--keys must be at least 1, got " + keys + ".");
         require(parallelism >= 1, "--parallelism must be at least 1, got " + parallelism + ".");
         require(sinks != null, "--sinks must be set.");
+        minilmWindowSizes = List.copyOf(minilmWindowSizes);
+        require(
+                !minilmWindowSizes.isEmpty()
+                        && minilmWindowSizes.stream().allMatch(n -> n >= 1 && n <= MAX_MINILM_POSITIONS),
+                "--minilm-window-sizes takes sizes between 1 and " + MAX_MINILM_POSITIONS + ", e.g. 64,128.");
     }
+
+    /** The positions all-MiniLM-L6-v2's position table holds. */
+    static final int MAX_MINILM_POSITIONS = 512;
 
     private static void require(boolean condition, String message) {
         if (!condition) {
@@ -98,6 +110,13 @@ public record BenchSettings(
     /** The incremental model: incremental_feature_attention.onnx beside the attention model. */
     public Path incrementalModel() {
         return model.resolveSibling("incremental_feature_attention.onnx");
+    }
+
+    /** The dynamically quantized (int8) all-MiniLM-L6-v2: {@code NAME-q.onnx} beside {@code NAME.onnx}. */
+    public Path minilmQuantizedModel() {
+        String name = minilmModel.getFileName().toString();
+        String stem = name.replaceFirst("(?i)\\.onnx$", "");
+        return minilmModel.resolveSibling(stem + "-q.onnx");
     }
 
     public boolean runs(BenchPath path) {
@@ -128,6 +147,9 @@ public record BenchSettings(
         m.put("batch_timeout_ms", batchTimeoutMs);
         m.put("checkpoint_interval_ms", checkpointIntervalMs);
         m.put("sinks", sinks.cliName());
+        m.put("minilm_window_sizes", minilmWindowSizes);
+        m.put("minilm_model", minilmModel.toString());
+        m.put("minilm_quantized_model", minilmQuantizedModel().toString());
         return m;
     }
 }

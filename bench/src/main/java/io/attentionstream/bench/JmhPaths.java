@@ -1,5 +1,7 @@
 package io.attentionstream.bench;
 
+import io.attentionstream.core.model.ModelSignature;
+import io.attentionstream.core.model.WeightsMode;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -8,7 +10,7 @@ import org.openjdk.jmh.util.Statistics;
 
 /**
  * The paths measured with JMH ({@code ort-floor}, {@code ort-bare}, {@code naive}, {@code operator},
- * {@code incremental} and the incremental model alone), each turned into a {@link PathResult}.
+ * {@code incremental}, the incremental model alone and {@code minilm}), each turned into a {@link PathResult}.
  */
 final class JmhPaths {
     private final BenchSettings s;
@@ -162,6 +164,81 @@ final class JmhPaths {
                 JmhRuns.counter(r, "cpuNanos") / 1e9,
                 flops,
                 0,
+                settings,
+                Map.of());
+    }
+
+    /**
+     * One row of {@code minilm}: {@link EncoderRunBenchmark} on all-MiniLM-L6-v2 at the row's
+     * precision, window size, B and attention setting. {@code signature} is the model's at that
+     * precision; its share of the peak is of the cores its intra-op threads can use.
+     */
+    PathResult minilm(MiniLmPath.Row row, ModelSignature signature) throws Exception {
+        Path model = row.precision() == MiniLmPath.Precision.INT8 ? s.minilmQuantizedModel() : s.minilmModel();
+        RunResult r = jmh.run(
+                EncoderRunBenchmark.class,
+                "run",
+                JmhRuns.params(
+                        "model",
+                        model,
+                        "n",
+                        row.n(),
+                        "batchSize",
+                        row.batchSize(),
+                        "threads",
+                        s.threads(),
+                        "attention",
+                        row.attention().cliName,
+                        "outputRows",
+                        MiniLmPath.OUTPUT_ROWS.cliName()),
+                row.label());
+        int n = row.n();
+        int d = signature.outputDim();
+        int layers = signature.layers();
+        double peak = machine.peakFlopsOfThreads(s.threads());
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("variant", row.variant());
+        settings.put("model", model.getFileName().toString());
+        settings.put("precision", row.precision().cliName);
+        settings.put("batch_size", row.batchSize());
+        // A dynamically quantized graph runs one unpadded window per ONNX Runtime run().
+        settings.put("ort_runs_per_call", signature.batchIndependent() ? 1 : row.batchSize());
+        settings.put("intra_op_threads", s.threads());
+        settings.put("attention", row.attention().cliName);
+        settings.put("attention_exposed", row.attention().wanted);
+        settings.put("weights", row.attention().weights.cliName());
+        settings.put("weights_layers", row.attention().weights == WeightsMode.OFF ? "none" : "all (" + layers + ")");
+        settings.put("output_rows", MiniLmPath.OUTPUT_ROWS.cliName());
+        settings.put(
+                "tokens",
+                "full windows of ids drawn uniformly from [" + MiniLmPath.TOKEN_ID_MIN + ", " + MiniLmPath.TOKEN_ID_END
+                        + ")");
+        settings.put("layers", layers);
+        settings.put("flops_per_window", AttentionFlops.perEncoderWindow(n, d, layers));
+        settings.put("peak_gflops_used", peak / 1e9);
+        settings.put("peak_cores", Math.min(s.threads(), machine.cores()));
+        Statistics runs = r.getPrimaryResult().getStatistics();
+        double rate = row.batchSize() * 1e6 / runs.getMean();
+        long windows = Math.round(JmhRuns.counter(r, "windows"));
+        settings.putAll(jmhSettings());
+        settings.put("run_samples", runs.getN());
+        return new PathResult(
+                BenchPath.MINILM.cliName(),
+                n,
+                d,
+                signature.heads(),
+                windows,
+                windows / rate,
+                runs.getPercentile(50) / 1000,
+                runs.getPercentile(99) / 1000,
+                "one AttentionModel.run call on " + row.batchSize() + " windows ("
+                        + (signature.batchIndependent()
+                                ? "one ONNX Runtime run"
+                                : row.batchSize() + " ONNX Runtime runs of one window")
+                        + ")",
+                JmhRuns.counter(r, "cpuNanos") / 1e9,
+                rate * AttentionFlops.perEncoderWindow(n, d, layers) / peak,
+                row.batchSize(),
                 settings,
                 Map.of());
     }

@@ -120,6 +120,17 @@ public record Machine(
         return ghz * 1e9 * flopsPerCycle;
     }
 
+    /**
+     * Peak FP32 FLOP/s of the cores {@code threads} ONNX Runtime intra-op threads can use: one core
+     * each, at most all of them.
+     */
+    public double peakFlopsOfThreads(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be positive, got " + threads + ".");
+        }
+        return Math.min(threads, cores) * peakFlopsPerCore();
+    }
+
     /** One line for the console: what the peak is made of. */
     public String describePeak() {
         return String.format(

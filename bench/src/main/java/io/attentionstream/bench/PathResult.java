@@ -44,6 +44,12 @@ public record PathResult(
         cpuBreakdown = Collections.unmodifiableMap(new LinkedHashMap<>(cpuBreakdown));
     }
 
+    /** The path's name, and its variant when a path measures several at one n (e.g. "minilm fp32 B=8"). */
+    public String label() {
+        Object variant = settings.get("variant");
+        return variant == null ? name : name + " " + variant;
+    }
+
     public double windowsPerSecond() {
         return seconds > 0 ? windows / seconds : Double.NaN;
     }

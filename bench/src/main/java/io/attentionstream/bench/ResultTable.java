@@ -5,7 +5,7 @@ import java.util.Locale;
 
 /** The console table of a benchmark's results. */
 final class ResultTable {
-    private static final String ROW = "%-19s %5s %11s %13s %11s %9s %9s %13s %9s%n";
+    private static final String ROW = "%-30s %5s %11s %13s %11s %9s %9s %13s %9s%n";
 
     private ResultTable() {}
 
@@ -27,7 +27,7 @@ final class ResultTable {
             out.append(String.format(
                     Locale.ROOT,
                     ROW,
-                    r.name(),
+                    r.label(),
                     r.n(),
                     fixed(r.windowsPerSecond(), 0),
                     fixed(r.windowsPerSecondAtMedianRun(), 0),

@@ -49,4 +49,23 @@ class AttentionFlopsTest {
                         AttentionFlops.perWindow(64, 64) / AttentionFlops.perIncrementalEvent(64, 64))
                 .isEqualTo(64.0);
     }
+
+    @Test
+    void anEncoderLayerAddsAFeedForwardBlockOfFourTimesTheWidth() {
+        // all-MiniLM-L6-v2: 6 layers, d = 384, FFN 1536 = 4·d.
+        int n = 128;
+        int d = 384;
+        int ffn = 4 * d;
+        double attention = AttentionFlops.perWindow(n, d);
+        double feedForward = 2.0 * n * d * ffn + 2.0 * n * ffn * d;
+        assertThat(AttentionFlops.perEncoderWindow(n, d, 6)).isEqualTo(6 * (attention + feedForward));
+        assertThat(AttentionFlops.perEncoderWindow(n, d, 6))
+                .isEqualTo(6 * (24.0 * n * d * d + 4.0 * n * n * d))
+                .isEqualTo(2_868_903_936.0);
+        assertThat(AttentionFlops.perEncoderWindow(64, 384, 6)).isEqualTo(1_396_703_232.0);
+        assertThatThrownBy(() -> AttentionFlops.perEncoderWindow(128, 384, 0))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> AttentionFlops.perEncoderWindow(0, 384, 6))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }

@@ -21,7 +21,8 @@ class JmhRunsTest {
                         ModelRunBenchmark.class.getName() + ".run",
                         NaiveBenchmark.class.getName() + ".run",
                         IncrementalModelBenchmark.class.getName() + ".run",
-                        OperatorBenchmark.class.getName() + ".outputs");
+                        OperatorBenchmark.class.getName() + ".outputs",
+                        EncoderRunBenchmark.class.getName() + ".run");
     }
 
     @Test

@@ -51,4 +51,16 @@ class MachineTest {
         assertThat(m.flopsPerCycle()).isEqualTo(8);
         assertThat(m.peakFlops()).isNaN();
     }
+
+    @Test
+    void thePeakOfIntraOpThreadsCountsOneCoreEachUpToAllOfThem() {
+        String avx2 = "model name\t: AMD EPYC\ncpu MHz\t: 2096.008\nflags\t: sse avx avx2 fma\n";
+        Machine m = Machine.fromCpuInfo(avx2, 2, 0, "17");
+        // AVX2 + FMA: 2 FMA units × 8 fp32 lanes × 2 FLOPs = 32 FLOPs per cycle.
+        assertThat(m.peakFlopsOfThreads(1)).isCloseTo(2.096008e9 * 32, within(1.0));
+        assertThat(m.peakFlopsOfThreads(1)).isEqualTo(m.peakFlopsPerCore());
+        assertThat(m.peakFlopsOfThreads(4)).isEqualTo(m.peakFlops());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> m.peakFlopsOfThreads(0))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }
